@@ -1,0 +1,297 @@
+"""Configuration: `pmgen.toml` or `[tool.pmgen]` in `pyproject.toml`, defaults and validation."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmgen.diagnostics import Severity
+from pmgen.errors import ConfigError
+from pmgen.model import SectionSpec
+
+LANGUAGES = ("fr", "en")
+
+# Every known section: id -> (French title, English title, aliases). Required ones come first,
+# in their default order.
+SECTION_CATALOGUE: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "context": ("Contexte", "Context", ("contexte", "context", "background", "circonstances")),
+    "timeline": (
+        "Chronologie",
+        "Timeline",
+        ("chronologie", "timeline", "chronology", "déroulé", "déroulement"),
+    ),
+    "lessons": (
+        "Enseignements",
+        "Lessons learned",
+        (
+            "enseignements",
+            "lessons learned",
+            "lessons",
+            "leçons apprises",
+            "leçons",
+            "learnings",
+            "takeaways",
+            "retour d'expérience",
+        ),
+    ),
+    "analysis": (
+        "Analyse",
+        "Analysis",
+        (
+            "analyse",
+            "analysis",
+            "root cause",
+            "root causes",
+            "root cause analysis",
+            "cause racine",
+            "causes racines",
+            "causes profondes",
+            "contributing factors",
+            "facteurs contributifs",
+        ),
+    ),
+    "actions": (
+        "Travaux restants",
+        "Action items",
+        (
+            "travaux restants",
+            "action items",
+            "actions",
+            "remaining work",
+            "plan d'action",
+            "actions correctives",
+            "corrective actions",
+            "follow-up",
+            "follow-ups",
+            "next steps",
+            "prochaines étapes",
+        ),
+    ),
+    "summary": ("Résumé", "Summary", ("résumé", "summary")),
+    "impact": ("Impact", "Impact", ("impact",)),
+    "detection": ("Détection", "Detection", ("détection", "detection")),
+    "resolution": ("Résolution", "Resolution", ("résolution", "resolution")),
+    "communication": ("Communication", "Communication", ("communication",)),
+    "appendix": ("Annexes", "Appendix", ("annexes", "annexe", "appendix", "appendices")),
+}
+
+DEFAULT_REQUIRED = ("context", "timeline", "lessons", "analysis", "actions")
+
+# The defaults double as the schema: a key absent from here is unknown.
+DEFAULTS: dict[str, Any] = {
+    "content": "postmortems",
+    "output": "site",
+    "lang": "fr",
+    "exclude": [],
+    "site_url": "",
+    "title": "Postmortems",
+    "timezone": "Europe/Paris",
+    "sections": {"required": list(DEFAULT_REQUIRED), "aliases": {}, "titles": {}},
+    "lint": {"select": ["PM"], "ignore": [], "severity": {}, "per_path": {}},
+}
+PER_PATH_KEYS = {"select": [], "ignore": [], "severity": {}}
+# Tables whose keys are the user's own (section ids, rule codes), not schema keys.
+FREE_TABLES = frozenset({"aliases", "titles", "severity"})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Which rules run and at what severity: globally, or for files matching a glob."""
+
+    select: tuple[str, ...] = ("PM",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    """The `[lint]` table: global rule settings plus per-path overrides, in file order."""
+
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    per_path: tuple[tuple[str, RuleSettings], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole validated configuration, with paths made absolute."""
+
+    root: Path
+    source: Path | None
+    content: Path
+    output: Path
+    lang: str
+    exclude: tuple[str, ...]
+    site_url: str
+    title: str
+    timezone: str
+    sections: tuple[SectionSpec, ...]
+    required: tuple[str, ...]
+    lint: LintSettings
+
+    def section_spec(self, section_id: str) -> SectionSpec:
+        """The spec of a known section id."""
+        return next(spec for spec in self.sections if spec.id == section_id)
+
+
+def find_config_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """Walk up from `start` to the first `pmgen.toml`, or `pyproject.toml` with `[tool.pmgen]`."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pmgen.toml"
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("pmgen")
+            if table is not None:
+                return pyproject, table
+    return None
+
+
+def load_config(start: Path, explicit: Path | None = None) -> Config:
+    """Load and validate the configuration that applies to `start` (or the explicit file)."""
+    if explicit is not None:
+        raw = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            raw = raw.get("tool", {}).get("pmgen", {})
+        return build_config(raw, explicit.resolve().parent, explicit)
+    found = find_config_file(start.resolve())
+    if found is None:
+        return build_config({}, start.resolve(), None)
+    path, raw = found
+    return build_config(raw, path.resolve().parent, path)
+
+
+def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Config:
+    """Validate a raw configuration table against the defaults and build a `Config`."""
+    where = str(source) if source else "configuration"
+    _check_keys(raw, DEFAULTS, where, "")
+    merged = {**DEFAULTS, **raw}
+    sections_raw = {**DEFAULTS["sections"], **merged["sections"]}
+    lint_raw = {**DEFAULTS["lint"], **merged["lint"]}
+    lang = _string(merged["lang"], where, "lang")
+    if lang not in LANGUAGES:
+        raise ConfigError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)}, not {lang!r}.")
+    specs = _section_specs(sections_raw, where)
+    known = {spec.id for spec in specs}
+    required = tuple(_string_list(sections_raw["required"], where, "sections.required"))
+    for section_id in required:
+        if section_id not in known:
+            raise ConfigError(
+                f"{where}: `sections.required` names {section_id!r}, which is not a known "
+                f"section. Known: {', '.join(sorted(known))}; declare a new one under "
+                "`[sections.aliases]`."
+            )
+    return Config(
+        root=root,
+        source=source,
+        content=(root / _string(merged["content"], where, "content")).resolve(),
+        output=(root / _string(merged["output"], where, "output")).resolve(),
+        lang=lang,
+        exclude=tuple(_string_list(merged["exclude"], where, "exclude")),
+        site_url=_string(merged["site_url"], where, "site_url").rstrip("/"),
+        title=_string(merged["title"], where, "title"),
+        timezone=_string(merged["timezone"], where, "timezone"),
+        sections=specs,
+        required=required,
+        lint=LintSettings(
+            rules=_rule_settings(lint_raw, where, "lint"),
+            per_path=tuple(
+                (pattern, _rule_settings(table, where, f"lint.per_path.{pattern!r}"))
+                for pattern, table in _table(lint_raw["per_path"], where, "lint.per_path").items()
+            ),
+        ),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the configuration ({error.strerror}).") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: the configuration is not valid TOML: {error}.") from None
+
+
+def _check_keys(raw: Mapping[str, Any], schema: Mapping[str, Any], where: str, prefix: str) -> None:
+    for key, value in raw.items():
+        if key not in schema:
+            close = difflib.get_close_matches(key, list(schema), n=1)
+            suggestion = f" Did you mean `{prefix}{close[0]}`?" if close else ""
+            known = ", ".join(f"`{prefix}{k}`" for k in schema)
+            raise ConfigError(f"{where}: unknown key `{prefix}{key}`.{suggestion} Known: {known}.")
+        nested = schema[key]
+        if key == "per_path":
+            for pattern, table in _table(value, where, f"{prefix}{key}").items():
+                where_key = f"{prefix}{key}.{pattern!r}"
+                _check_keys(_table(table, where, where_key), PER_PATH_KEYS, where, f"{where_key}.")
+        elif isinstance(nested, dict) and key not in FREE_TABLES:
+            _check_keys(_table(value, where, f"{prefix}{key}"), nested, where, f"{prefix}{key}.")
+
+
+def _section_specs(raw: Mapping[str, Any], where: str) -> tuple[SectionSpec, ...]:
+    aliases = _table(raw["aliases"], where, "sections.aliases")
+    titles = _table(raw["titles"], where, "sections.titles")
+    specs = []
+    for section_id, (fr, en, defaults) in SECTION_CATALOGUE.items():
+        extra = _string_list(aliases.get(section_id, []), where, f"sections.aliases.{section_id}")
+        own = _title_table(titles.get(section_id, {}), where, section_id)
+        specs.append(SectionSpec(section_id, {"fr": fr, "en": en, **own}, (*defaults, *extra)))
+    for section_id, names in aliases.items():
+        if section_id not in SECTION_CATALOGUE:
+            names = _string_list(names, where, f"sections.aliases.{section_id}")
+            if not names:
+                raise ConfigError(f"{where}: `sections.aliases.{section_id}` needs one alias.")
+            own = _title_table(titles.get(section_id, {}), where, section_id)
+            specs.append(
+                SectionSpec(section_id, {"fr": names[0], "en": names[0], **own}, tuple(names))
+            )
+    return tuple(specs)
+
+
+def _title_table(value: Any, where: str, section_id: str) -> dict[str, str]:
+    table = _table(value, where, f"sections.titles.{section_id}")
+    for lang, title in table.items():
+        if lang not in LANGUAGES:
+            raise ConfigError(f"{where}: `sections.titles.{section_id}.{lang}`: unknown language.")
+        _string(title, where, f"sections.titles.{section_id}.{lang}")
+    return dict(table)
+
+
+def _rule_settings(raw: Mapping[str, Any], where: str, name: str) -> RuleSettings:
+    severities: dict[str, Severity] = {}
+    for code, text in _table(raw.get("severity", {}), where, f"{name}.severity").items():
+        try:
+            severities[code.upper()] = Severity.parse(_string(text, where, f"{name}.severity"))
+        except ValueError as error:
+            raise ConfigError(f"{where}: `{name}.severity.{code}`: {error}.") from None
+    return RuleSettings(
+        select=tuple(
+            c.upper() for c in _string_list(raw.get("select", ["PM"]), where, f"{name}.select")
+        ),
+        ignore=tuple(
+            c.upper() for c in _string_list(raw.get("ignore", []), where, f"{name}.ignore")
+        ),
+        severity=severities,
+    )
+
+
+def _string(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: `{key}` must be a string, not {type(value).__name__}.")
+    return value
+
+
+def _string_list(value: Any, where: str, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: `{key}` must be a list of strings.")
+    return value
+
+
+def _table(value: Any, where: str, key: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `{key}` must be a table.")
+    return value

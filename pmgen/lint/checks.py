@@ -1,0 +1,257 @@
+"""The checks on one parsed postmortem: each is a plain function yielding findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmgen.config import Config
+from pmgen.diagnostics import Diagnostic
+from pmgen.fix import insertion_line
+from pmgen.markdown import iter_links
+from pmgen.model import Postmortem
+from pmgen.prompts import PROMPT_PATTERN
+from pmgen.rules import finding
+from pmgen.source import split_lines
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What checks need besides the postmortem: the configuration and today's date."""
+
+    config: Config
+    today: dt.date
+
+
+Check = Callable[[Postmortem, Context], Iterator[Diagnostic]]
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
+_PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|FIXME)\b|(?i:\b[àa] (?:compl[ée]ter|d[ée]finir)\b)")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# Signs that mark a line as code rather than a sentence; parentheses alone are common in prose.
+_CODE_SIGNS = re.compile(r"[{}\[\]=<>$|\\]|\w\(|;\s*$|^\s*(?:#|//|--)")
+
+
+def check_future_date(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM105: the date is after today."""
+    date = postmortem.fields.date
+    if date is not None and date > context.today:
+        document = postmortem.document
+        line = document.key_lines.get("date", 1)
+        yield finding(
+            "PM105",
+            document.display_path,
+            line,
+            1,
+            f"the postmortem is dated {date.isoformat()}, after today "
+            f"({context.today.isoformat()})",
+        )
+
+
+def check_missing_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM201: a required section is absent."""
+    present = {section.id for section in postmortem.sections}
+    lang = postmortem.fields.lang
+    for section_id in context.config.required:
+        if section_id in present:
+            continue
+        spec = context.config.section_spec(section_id)
+        line = insertion_line(postmortem, context.config.required, section_id)
+        line = min(line, len(split_lines(postmortem.document.text)))
+        other = spec.title("en" if lang == "fr" else "fr")
+        yield finding(
+            "PM201",
+            postmortem.document.display_path,
+            line,
+            1,
+            f"required section `{spec.title(lang)}` is missing",
+            f"Add a `## {spec.title(lang)}` (or `## {other}`) heading; "
+            "`pmgen lint --fix` inserts it at its place.",
+        )
+
+
+def check_empty_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM202: a required section has no content."""
+    seen: set[str] = set()
+    for section in postmortem.sections:
+        if section.id in seen or section.id not in context.config.required:
+            continue
+        seen.add(section.id)
+        if section.empty:
+            yield finding(
+                "PM202",
+                postmortem.document.display_path,
+                section.heading.line,
+                1,
+                f"section `{section.heading.text}` is empty",
+                "Write the section, or mark the postmortem `status: draft`.",
+            )
+
+
+def check_duplicate_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM203: the same section appears twice."""
+    first: dict[str, int] = {}
+    for section in postmortem.sections:
+        if section.id in first:
+            yield finding(
+                "PM203",
+                postmortem.document.display_path,
+                section.heading.line,
+                1,
+                f"section `{section.heading.text}` repeats the one at line {first[section.id]}",
+                "Merge the two sections.",
+            )
+        else:
+            first[section.id] = section.heading.line
+
+
+def check_section_order(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM204: required sections out of the configured order."""
+    order = {section_id: rank for rank, section_id in enumerate(context.config.required)}
+    seen: set[str] = set()
+    latest = None
+    for section in postmortem.sections:
+        if section.id not in order or section.id in seen:
+            continue
+        seen.add(section.id)
+        if latest is not None and order[section.id] < order[latest.id]:
+            yield finding(
+                "PM204",
+                postmortem.document.display_path,
+                section.heading.line,
+                1,
+                f"section `{section.heading.text}` comes after "
+                f"`{latest.heading.text}`; the configured order puts it before",
+                f"Move it above line {latest.heading.line}.",
+            )
+        elif latest is None or order[section.id] > order[latest.id]:
+            latest = section
+
+
+def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM301 broken relative links and images; PM302 images without alt text."""
+    document = postmortem.document
+    lines = split_lines(document.text)
+    for link in iter_links(postmortem.tokens):
+        start = document.body_line - 1 + link.block_start
+        end = document.body_line - 1 + link.block_end
+        if link.kind == "image" and not link.alt.strip():
+            line, column = locate(lines, start, end, "![")
+            yield finding(
+                "PM302",
+                document.display_path,
+                line,
+                column,
+                f"image `{link.raw_target}` has no alternative text",
+                "Describe what the image shows between the brackets: `![…](…)`.",
+            )
+        problem = link_problem(link.raw_target, document.path, document.root)
+        if problem is not None:
+            line, column = locate(lines, start, end, link.raw_target)
+            yield finding(
+                "PM301",
+                document.display_path,
+                line,
+                column,
+                problem,
+                "Put the file beside the postmortem, inside the content folder, and "
+                "link to it with a relative path.",
+            )
+
+
+def link_problem(target: str, source: Path, root: Path) -> str | None:
+    """Why a link target is broken, or None for a working relative path or a web URL."""
+    if not target or target.startswith(("#", "?", "//")):
+        return None
+    what = f"`{target}`"
+    scheme = _SCHEME.match(target)
+    if scheme:
+        return (
+            f"{what}: `file:` URLs are never followed"
+            if scheme.group(1).lower() == "file"
+            else None
+        )
+    path_text = urllib.parse.unquote(re.split(r"[?#]", target, maxsplit=1)[0]).replace("\\", "/")
+    if path_text.startswith("/") or re.match(r"^[a-zA-Z]:/", path_text):
+        return f"{what} is an absolute path; a relative path keeps working under any sub-path"
+    resolved = (source.parent / path_text).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        return f"{what} points outside the content folder ({root.name}/)"
+    if not resolved.exists():
+        return f"{what} does not exist"
+    return None
+
+
+def check_code_prose(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM303: an indented code block that reads as prose."""
+    document = postmortem.document
+    for token in postmortem.tokens:
+        if token.type == "code_block" and token.map is not None and reads_as_prose(token.content):
+            line = document.body_line + token.map[0]
+            yield finding(
+                "PM303",
+                document.display_path,
+                line,
+                1,
+                "this indented block is shown as code but reads as prose",
+                "Remove the four-space indentation; fence real code with ```.",
+            )
+
+
+def reads_as_prose(content: str) -> bool:
+    """True when most lines are sentences: many words, few code signs, sentence punctuation."""
+    lines = [line.strip() for line in content.splitlines() if line.strip()]
+    if not lines:
+        return False
+    prose = [
+        line
+        for line in lines
+        if len(_WORD.findall(line)) >= 5
+        and not _CODE_SIGNS.search(line)
+        and sum(c.isalpha() for c in line) > len(line) / 2
+    ]
+    ends_like_text = any(line.endswith((".", "!", "?", ":", "»", ")")) for line in prose)
+    return ends_like_text and len(prose) * 2 >= len(lines)
+
+
+def check_placeholders(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM305: TODO, TBD, `À compléter` or a `pmgen new` prompt left in the text."""
+    document = postmortem.document
+    lines = split_lines(document.text)
+    for token in postmortem.tokens:
+        if token.map is None:
+            continue
+        start, end = document.body_line - 1 + token.map[0], document.body_line - 1 + token.map[1]
+        found: list[str] = []
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "text":
+                    found.extend(m.group(0) for m in _PLACEHOLDER.finditer(child.content))
+                elif child.type == "html_inline" and PROMPT_PATTERN.search(child.content):
+                    found.append(child.content)
+        elif token.type == "html_block":
+            found.extend(m.group(0) for m in PROMPT_PATTERN.finditer(token.content))
+        for text in found:
+            line, column = locate(lines, start, end, text.splitlines()[0])
+            shown = "a `pmgen new` prompt" if text.startswith("<!--") else f"`{text}`"
+            yield finding(
+                "PM305",
+                document.display_path,
+                line,
+                column,
+                f"placeholder {shown} left in the text",
+                "Write the missing text, or keep `status: draft` until it is done.",
+            )
+
+
+def locate(lines: list[str], start: int, end: int, needle: str) -> tuple[int, int]:
+    """The 1-based line and column of `needle` within file lines [start, end), else the start."""
+    for index in range(start, min(end, len(lines))):
+        column = lines[index].find(needle)
+        if column >= 0:
+            return index + 1, column + 1
+    return start + 1, 1

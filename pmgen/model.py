@@ -1,0 +1,116 @@
+"""Pipeline types: each stage returns a new frozen value, nothing is filled in later."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmgen.diagnostics import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source file split into front matter and body, positions kept."""
+
+    path: Path
+    display_path: str
+    root: Path
+    text: str
+    had_bom: bool
+    front_matter: Mapping[str, Any]
+    key_lines: Mapping[str, int]
+    front_matter_format: str | None
+    front_matter_valid: bool
+    body: str
+    body_line: int
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension."""
+        return self.path.stem
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What reading one file gave: a document (unless unreadable) and its file-level findings."""
+
+    path: Path
+    document: Document | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSpec:
+    """A known section: its id, its title per language and every alias that matches it."""
+
+    id: str
+    titles: Mapping[str, str]
+    aliases: tuple[str, ...]
+
+    def title(self, lang: str) -> str:
+        """The section's heading in the given language (French when unknown)."""
+        return self.titles.get(lang) or self.titles.get("fr") or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A Markdown heading with its file position and its index in the token stream."""
+
+    level: int
+    text: str
+    line: int
+    column: int
+    token_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A recognised section: from its heading to the next heading of the same or higher level."""
+
+    id: str
+    heading: Heading
+    end_line: int
+    token_start: int
+    token_end: int
+    empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The typed front-matter fields of a postmortem."""
+
+    title: str | None
+    date: dt.date | None
+    datetime: dt.datetime | None
+    lang: str
+    status: str
+    severity: str | None
+    services: tuple[str, ...]
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_draft(self) -> bool:
+        """True while the postmortem is marked `status: draft`."""
+        return self.status == "draft"
+
+
+@dataclass(frozen=True, slots=True)
+class Postmortem:
+    """A parsed postmortem: its document, tokens, fields, sections and summary."""
+
+    document: Document
+    tokens: tuple[Any, ...]
+    fields: Fields
+    headings: tuple[Heading, ...]
+    sections: tuple[Section, ...]
+    summary: str
+    diagnostics: tuple[Diagnostic, ...]
+
+    def section(self, section_id: str) -> Section | None:
+        """The first section with this id, if present."""
+        return next((s for s in self.sections if s.id == section_id), None)

@@ -1,0 +1,199 @@
+"""Front matter to typed fields, with a PM1xx finding for every unusable value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pmgen.diagnostics import Diagnostic
+from pmgen.model import Document, Fields
+from pmgen.rules import finding
+
+STATUSES = ("draft", "review", "published")
+LANGUAGES = ("fr", "en")
+KNOWN_KEYS = ("title", "date", "lang", "status", "severity", "services", "tags", "authors")
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
+_DATE_TEXT = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def read_fields(
+    document: Document, first_h1: str | None, default_lang: str
+) -> tuple[Fields, tuple[Diagnostic, ...]]:
+    """Type the known fields; unknown keys are kept in `extra` and never reported."""
+    found: list[Diagnostic] = []
+    data = document.front_matter
+
+    def invalid(key: str, message: str, hint: str | None = None) -> None:
+        line = document.key_lines.get(key, 1)
+        found.append(finding("PM103", document.display_path, line, 1, message, hint))
+
+    title = _title(data, first_h1, invalid)
+    date, moment = _date(data, document, invalid, found)
+    lang = _choice(data, "lang", LANGUAGES, default_lang, invalid, _language)
+    status = _choice(data, "status", STATUSES, "published", invalid, str.lower)
+    severity = data.get("severity")
+    if severity is not None and (isinstance(severity, bool) or not isinstance(severity, str | int)):
+        invalid("severity", "`severity` must be a word or a number (e.g. `SEV2`, `majeur`)")
+        severity = None
+    fields = Fields(
+        title=title,
+        date=date,
+        datetime=moment,
+        lang=lang,
+        status=status,
+        severity=None if severity is None else str(severity),
+        services=_names(data, "services", invalid),
+        tags=_names(data, "tags", invalid),
+        authors=_names(data, "authors", invalid),
+        extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+    )
+    if fields.title is None and "title" not in data:
+        found.append(
+            finding(
+                "PM101",
+                document.display_path,
+                1,
+                1,
+                "no `title` in the front matter and no level-1 heading",
+                'Add `title: "…"` to the front matter.',
+            )
+        )
+    return fields, tuple(found)
+
+
+def _title(data: dict[str, Any], first_h1: str | None, invalid: Any) -> str | None:
+    value = data.get("title")
+    if value is None:
+        return first_h1 or None
+    if not isinstance(value, str) or not value.strip():
+        kind = "empty" if isinstance(value, str) else _kind(value)
+        invalid("title", f"`title` must be text, not {kind}", 'Quote the title: `title: "2021"`.')
+        return None
+    return value.strip()
+
+
+def _date(
+    data: dict[str, Any], document: Document, invalid: Any, found: list[Diagnostic]
+) -> tuple[dt.date | None, dt.datetime | None]:
+    value = data.get("date")
+    if value is not None:
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
+        invalid(
+            "date",
+            f"`date` is not a date: {value!r}",
+            "Write it as `2021-09-22` or `2021-09-22 16:00`.",
+        )
+        return None, None
+    match = _FILENAME_DATE.match(document.path.name)
+    if match:
+        try:
+            return dt.date(*(int(part) for part in match.groups())), None
+        except ValueError:
+            pass
+    found.append(
+        finding(
+            "PM102",
+            document.display_path,
+            1,
+            1,
+            "no `date` in the front matter and no `YYYY-MM-DD-` prefix in the file name",
+            "Add `date: 2021-09-22` to the front matter.",
+        )
+    )
+    return None, None
+
+
+def parse_date(value: Any) -> tuple[dt.date, dt.datetime | None] | None:
+    """A date (and time when given) from a YAML/TOML value or a string, else None."""
+    if isinstance(value, dt.datetime):
+        return value.date(), value
+    if isinstance(value, dt.date):
+        return value, None
+    if not isinstance(value, str):
+        return None
+    match = _DATE_TEXT.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    try:
+        day_value = dt.date(int(year), int(month), int(day))
+        if hour is None:
+            return day_value, None
+        tzinfo = _zone(zone) if zone else None
+        moment = dt.datetime(
+            day_value.year,
+            day_value.month,
+            day_value.day,
+            int(hour),
+            int(minute),
+            int(second or 0),
+            tzinfo=tzinfo,
+        )
+    except ValueError:
+        return None
+    return day_value, moment
+
+
+def _zone(text: str) -> dt.timezone:
+    if text == "Z":
+        return dt.UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def _language(value: str) -> str:
+    return value.strip().lower().replace("_", "-").split("-")[0]
+
+
+def _choice(
+    data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str, invalid: Any, clean: Any
+) -> str:
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, str) and clean(value) in allowed:
+        return clean(value)
+    invalid(key, f"`{key}` must be one of {', '.join(allowed)}, not {value!r}")
+    return default
+
+
+def _names(data: dict[str, Any], key: str, invalid: Any) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, list) and all(_is_name(item) for item in value):
+        return tuple(str(item).strip() for item in value if str(item).strip())
+    invalid(
+        key,
+        f"`{key}` must be a list of names, not {_kind(value)}",
+        f"Write `{key}: [web, base-de-donnees]`.",
+    )
+    return ()
+
+
+def _is_name(item: Any) -> bool:
+    return isinstance(item, str | int | float) and not isinstance(item, bool)
+
+
+def _kind(value: Any) -> str:
+    kinds = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "nothing",
+    }
+    for python_type, name in kinds.items():
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__

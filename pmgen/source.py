@@ -1,0 +1,283 @@
+"""Find postmortem files, read them safely and split front matter from the body."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pmgen.diagnostics import Diagnostic, Severity
+from pmgen.errors import PmgenError
+from pmgen.model import Document, ReadResult
+
+MAX_BYTES = 5 * 1024 * 1024
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SKIPPED_NAMES = frozenset({"readme.md", "readme.markdown"})
+# Bound on YAML nodes reached through aliases, so an alias bomb is refused, not expanded.
+MAX_YAML_NODES = 10_000
+_BOM = "\ufeff"
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines the way markdown-it counts them (CR, LF and CRLF)."""
+    return _NEWLINE.split(text)
+
+
+def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """Expand files and folders into sorted (file, content root) pairs."""
+    found: dict[Path, Path] = {}
+    for given in paths:
+        if not given.exists():
+            raise PmgenError(f"{given}: no such file or folder.")
+        if given.is_file():
+            found.setdefault(given.resolve(), given.resolve().parent)
+            continue
+        root = given.resolve()
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if _skipped(relative, exclude) or not path.is_file():
+                continue
+            found.setdefault(path.resolve(), root)
+    return sorted(found.items())
+
+
+def _skipped(relative: Path, exclude: tuple[str, ...]) -> bool:
+    if any(part.startswith(".") for part in relative.parts):
+        return True
+    if relative.suffix.lower() not in MARKDOWN_SUFFIXES or relative.name.lower() in SKIPPED_NAMES:
+        return True
+    posix = relative.as_posix()
+    return any(fnmatch.fnmatch(posix, pattern) for pattern in exclude)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path as shown in findings: relative to the working folder, with `/` separators."""
+    return Path(os.path.relpath(path, cwd)).as_posix()
+
+
+def read_document(path: Path, root: Path, shown: str) -> ReadResult:
+    """Read one file; return its document, or PM001/PM002 findings when it cannot be used."""
+
+    def problem(code: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
+        return Diagnostic(code, Severity.ERROR, shown, line, 1, message, hint)
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            mb = size / 1024 / 1024
+            return ReadResult(
+                path,
+                None,
+                (
+                    problem(
+                        "PM001",
+                        1,
+                        f"file is {mb:.1f} MB; the limit is 5 MB",
+                        "Split the file or move large data out of the content folder.",
+                    ),
+                ),
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return ReadResult(
+            path, None, (problem("PM001", 1, f"cannot read the file: {error.strerror or error}"),)
+        )
+    if b"\x00" in data[:8192]:
+        return ReadResult(
+            path,
+            None,
+            (problem("PM001", 1, "binary file (it contains NUL bytes), not Markdown text"),),
+        )
+    had_bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return ReadResult(
+            path,
+            None,
+            (
+                problem(
+                    "PM001",
+                    line,
+                    f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+                    "Save the file as UTF-8.",
+                ),
+            ),
+        )
+    return split_front_matter(path, root, shown, text, had_bom)
+
+
+def split_front_matter(path: Path, root: Path, shown: str, text: str, had_bom: bool) -> ReadResult:
+    """Split YAML (`---`) or TOML (`+++`) front matter from the body, keeping line numbers."""
+    lines = split_lines(text)
+    fence = lines[0].rstrip() if lines else ""
+    if fence not in ("---", "+++"):
+        return ReadResult(
+            path, _document(path, root, shown, text, had_bom, {}, {}, None, True, text, 1), ()
+        )
+    closers = ("---", "...") if fence == "---" else ("+++",)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closers), None)
+    if end is None:
+        message = f"the front matter opened by `{fence}` at line 1 is never closed"
+        return ReadResult(
+            path,
+            None,
+            (
+                Diagnostic(
+                    "PM002",
+                    Severity.ERROR,
+                    shown,
+                    1,
+                    1,
+                    message,
+                    f"Did you forget the closing `{fence}` line after the last field?",
+                ),
+            ),
+        )
+    raw = "\n".join(lines[1:end])
+    body = "".join(_keep_endings(text, lines, end + 1))
+    kind = "yaml" if fence == "---" else "toml"
+    parsed = _parse_yaml(raw) if kind == "yaml" else _parse_toml(raw)
+    if isinstance(parsed, tuple):
+        data, key_lines = parsed
+        document = _document(
+            path, root, shown, text, had_bom, data, key_lines, kind, True, body, end + 2
+        )
+        return ReadResult(path, document, ())
+    offset_line, message, hint = parsed.line, parsed.message, parsed.hint
+    diagnostic = Diagnostic(
+        "PM002", Severity.ERROR, shown, offset_line + 1, parsed.column, message, hint
+    )
+    document = _document(path, root, shown, text, had_bom, {}, {}, kind, False, body, end + 2)
+    return ReadResult(path, document, (diagnostic,))
+
+
+def _keep_endings(text: str, lines: list[str], start: int) -> list[str]:
+    """The text from line index `start` on, with its original line endings."""
+    position = 0
+    for _ in range(start):
+        match = _NEWLINE.search(text, position)
+        if match is None:
+            return []
+        position = match.end()
+    return [text[position:]]
+
+
+def _document(
+    path: Path,
+    root: Path,
+    shown: str,
+    text: str,
+    had_bom: bool,
+    data: dict[str, Any],
+    key_lines: dict[str, int],
+    kind: str | None,
+    valid: bool,
+    body: str,
+    body_line: int,
+) -> Document:
+    return Document(
+        path=path,
+        display_path=shown,
+        root=root,
+        text=text,
+        had_bom=had_bom,
+        front_matter=data,
+        key_lines=key_lines,
+        front_matter_format=kind,
+        front_matter_valid=valid,
+        body=body,
+        body_line=body_line,
+    )
+
+
+class _ParseError:
+    """A front-matter parse failure at a line counted within the front matter (1-based)."""
+
+    def __init__(self, line: int, column: int, message: str, hint: str) -> None:
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def _parse_yaml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
+    hint = (
+        "Quote values that contain `: ` or start with a special character, and indent "
+        "nested values consistently."
+    )
+    loader = yaml.SafeLoader(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if _count_nodes(node) > MAX_YAML_NODES:
+            return _ParseError(
+                1,
+                1,
+                f"front matter expands to more than {MAX_YAML_NODES:,} "
+                "values through anchors and aliases",
+                "Remove the aliases (`*name`).",
+            )
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(part for part in (error.context, error.problem) if part)
+        return _ParseError(line, column, f"front matter is not valid YAML: {what}", hint)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        return _ParseError(1, 1, f"front matter is not valid YAML: {error}", hint)
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        return _ParseError(
+            1,
+            1,
+            f"front matter must be `key: value` pairs, not a {type(data).__name__}",
+            "Write one `key: value` per line.",
+        )
+    key_lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    return {str(key): value for key, value in data.items()}, key_lines
+
+
+def _count_nodes(root: yaml.Node) -> int:
+    """Count nodes as a consumer would see them, aliases expanded, stopping past the bound."""
+    count, stack = 0, [root]
+    while stack and count <= MAX_YAML_NODES:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return count
+
+
+def _parse_toml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        line = int(match.group(1)) if match else 1
+        return _ParseError(
+            line,
+            1,
+            f"front matter is not valid TOML: {error}",
+            'Quote string values: `title = "Panne"`.',
+        )
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(raw.split("\n"), start=2):
+        if line.lstrip().startswith("["):
+            break
+        match = _TOML_KEY.match(line)
+        if match:
+            key_lines.setdefault(match.group(1), number)
+    return data, key_lines
