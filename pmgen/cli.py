@@ -13,11 +13,19 @@ from typing import Any
 import click
 
 from pmgen import __version__
+from pmgen.build import BuildOptions, BuildResult, build_site
 from pmgen.check import run_lint
 from pmgen.config import Config, load_config
-from pmgen.diagnostics import Severity
+from pmgen.diagnostics import Severity, count_by_severity
 from pmgen.errors import PmgenError
-from pmgen.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
+from pmgen.formatters import (
+    FORMATS,
+    RENDERERS,
+    format_rule,
+    format_rules,
+    format_text,
+    github_step_summary,
+)
 from pmgen.gitchanges import changed_paths
 from pmgen.lint import Selection
 from pmgen.rules import find_rule
@@ -134,3 +142,116 @@ def explain_rule(code: str) -> None:
         click.echo(f"pmgen: no rule {code!r}; `pmgen rules` lists them.", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(format_rule(rule.code), nl=False)
+
+
+SHOWN_FINDINGS = 5
+
+
+@main.command()
+@click.option(
+    "--src",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder (default: `content` in the configuration, postmortems/).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Output folder (default: `output` in the configuration, site/).",
+)
+@click.option("--base-url", help="Absolute URL the site is published at (overrides site_url).")
+@click.option("--drafts", is_flag=True, help="Include postmortems marked `status: draft`.")
+@click.option("--strict", is_flag=True, help="Fail on any error-severity finding.")
+@config_option
+@_reported
+def build(
+    src: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    strict: bool,
+    config_file: Path | None,
+) -> None:
+    """Validate and render the postmortems into a static site."""
+    config = _config(config_file)
+    options = BuildOptions(
+        source=(src or config.content).resolve(),
+        output=(out or config.output).resolve(),
+        site_url=(base_url if base_url is not None else config.site_url).rstrip("/"),
+        drafts=drafts,
+        strict=strict,
+        updated=_source_date_epoch(),
+    )
+    if not options.source.is_dir():
+        raise PmgenError(f"{options.source}: the content folder does not exist.")
+    result = build_site(config, options, Path.cwd(), dt.date.today(), _progress())
+    _report_build(result, strict)
+    sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        message = f"SOURCE_DATE_EPOCH must be a number of seconds, not {value!r}."
+        raise PmgenError(message) from None
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A progress bar on an interactive terminal for large sites; silent in pipes and CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total < 50:
+            return
+        width = 30
+        filled = width * done // total
+        end = "\n" if done == total else ""
+        click.echo(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages", err=True, nl=False
+        )
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
+def _report_build(result: BuildResult, strict: bool) -> None:
+    """Summarise findings and say what was built, or why nothing was."""
+    if result.diagnostics:
+        counts = count_by_severity(result.diagnostics)
+        click.echo(
+            f"lint: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} "
+            f"warning(s), {counts[Severity.INFO]} info",
+            err=True,
+        )
+        shown = result.diagnostics[:SHOWN_FINDINGS]
+        click.echo(format_text(shown, 0).rsplit("\n", 2)[0], err=True)
+        if len(result.diagnostics) > SHOWN_FINDINGS:
+            click.echo(
+                f"… and {len(result.diagnostics) - SHOWN_FINDINGS} more: run "
+                "`pmgen lint` for the full list.",
+                err=True,
+            )
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
+    if not result.ok:
+        reason = (
+            "--strict: error findings"
+            if strict
+            and not any(d.code in ("PM001", "PM002", "PM101", "PM102") for d in result.blocking)
+            else "these postmortems cannot be rendered"
+        )
+        click.echo(f"build failed ({reason}); the previous site is unchanged:", err=True)
+        click.echo(format_text(result.blocking, 0).rsplit("\n", 2)[0], err=True)
+        return
+    drafts = (
+        f" ({result.drafts_skipped} draft(s) left out; --drafts includes them)"
+        if result.drafts_skipped
+        else ""
+    )
+    click.echo(f"Built {result.postmortems} postmortem(s){drafts} into {result.output}")
+    click.echo(f"Open {result.output / 'index.html'}")

@@ -12,8 +12,11 @@ from typing import Any
 from pmgen.diagnostics import Severity
 from pmgen.errors import ConfigError
 from pmgen.model import SectionSpec
+from pmgen.rules import RULES_BY_CODE
 
 LANGUAGES = ("fr", "en")
+# Raw HTML in Markdown: cleaned by nh3 (`sanitize`) or shown as text (`escape`).
+HTML_POLICIES = ("sanitize", "escape")
 
 # Every known section: id -> (French title, English title, aliases). Required ones come first,
 # in their default order.
@@ -90,6 +93,7 @@ DEFAULTS: dict[str, Any] = {
     "site_url": "",
     "title": "Postmortems",
     "timezone": "Europe/Paris",
+    "html": "sanitize",
     "sections": {"required": list(DEFAULT_REQUIRED), "aliases": {}, "titles": {}},
     "lint": {"select": ["PM"], "ignore": [], "severity": {}, "per_path": {}},
 }
@@ -128,6 +132,7 @@ class Config:
     site_url: str
     title: str
     timezone: str
+    html: str
     sections: tuple[SectionSpec, ...]
     required: tuple[str, ...]
     lint: LintSettings
@@ -175,6 +180,11 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
     lang = _string(merged["lang"], where, "lang")
     if lang not in LANGUAGES:
         raise ConfigError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)}, not {lang!r}.")
+    html = _string(merged["html"], where, "html")
+    if html not in HTML_POLICIES:
+        raise ConfigError(
+            f"{where}: `html` must be one of {', '.join(HTML_POLICIES)}, not {html!r}."
+        )
     specs = _section_specs(sections_raw, where)
     known = {spec.id for spec in specs}
     required = tuple(_string_list(sections_raw["required"], where, "sections.required"))
@@ -195,12 +205,13 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
         site_url=_string(merged["site_url"], where, "site_url").rstrip("/"),
         title=_string(merged["title"], where, "title"),
         timezone=_string(merged["timezone"], where, "timezone"),
+        html=html,
         sections=specs,
         required=required,
         lint=LintSettings(
             rules=_rule_settings(lint_raw, where, "lint"),
             per_path=tuple(
-                (pattern, _rule_settings(table, where, f"lint.per_path.{pattern!r}"))
+                (pattern, _rule_settings(table, where, f"lint.per_path.{pattern!r}", ()))
                 for pattern, table in _table(lint_raw["per_path"], where, "lint.per_path").items()
             ),
         ),
@@ -249,6 +260,12 @@ def _section_specs(raw: Mapping[str, Any], where: str) -> tuple[SectionSpec, ...
             specs.append(
                 SectionSpec(section_id, {"fr": names[0], "en": names[0], **own}, tuple(names))
             )
+    for section_id in titles:
+        if section_id not in {spec.id for spec in specs}:
+            raise ConfigError(
+                f"{where}: `sections.titles.{section_id}` names an unknown section; declare it "
+                "under `[sections.aliases]` first."
+            )
     return tuple(specs)
 
 
@@ -261,16 +278,27 @@ def _title_table(value: Any, where: str, section_id: str) -> dict[str, str]:
     return dict(table)
 
 
-def _rule_settings(raw: Mapping[str, Any], where: str, name: str) -> RuleSettings:
+def _rule_settings(
+    raw: Mapping[str, Any], where: str, name: str, select: tuple[str, ...] = ("PM",)
+) -> RuleSettings:
+    """Rule settings of one table; `select` is the default when the table has none."""
     severities: dict[str, Severity] = {}
     for code, text in _table(raw.get("severity", {}), where, f"{name}.severity").items():
+        if code.upper() not in RULES_BY_CODE:
+            close = difflib.get_close_matches(code.upper(), list(RULES_BY_CODE), n=1)
+            suggestion = f" Did you mean `{close[0]}`?" if close else ""
+            raise ConfigError(
+                f"{where}: unknown rule code `{name}.severity.{code}`.{suggestion} "
+                "`pmgen rules` lists them."
+            )
         try:
             severities[code.upper()] = Severity.parse(_string(text, where, f"{name}.severity"))
         except ValueError as error:
             raise ConfigError(f"{where}: `{name}.severity.{code}`: {error}.") from None
     return RuleSettings(
         select=tuple(
-            c.upper() for c in _string_list(raw.get("select", ["PM"]), where, f"{name}.select")
+            c.upper()
+            for c in _string_list(raw.get("select", list(select)), where, f"{name}.select")
         ),
         ignore=tuple(
             c.upper() for c in _string_list(raw.get("ignore", []), where, f"{name}.ignore")

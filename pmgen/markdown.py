@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import html
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-__all__ = ["Link", "Token", "heading_text", "iter_links", "parse", "plain_text"]
+from pmgen.slugs import slugify
+
+__all__ = [
+    "Link",
+    "RenderOptions",
+    "Token",
+    "heading_text",
+    "iter_links",
+    "parse",
+    "plain_text",
+    "render",
+]
 
 
 @cache
@@ -24,6 +40,9 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=slugify)
+    for name, rule in _RENDER_RULES.items():
+        md.add_render_rule(name, rule)
     return md
 
 
@@ -84,3 +103,94 @@ def iter_links(tokens: list[Token] | tuple[Token, ...]) -> Iterator[Link]:
 def _raw(token: Token, normalised: str) -> str:
     """The target as written when markdown-it kept it, else the normalised one."""
     return str(token.meta.get("raw_target", normalised)) if token.meta else normalised
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How to render a body: link rewriting, raw-HTML policy, heading anchors, fenced blocks."""
+
+    rewrite: Callable[[str], str] = str
+    escape_html: bool = False
+    anchor_label: str = "#"
+    fences: Callable[[str, str, int], str | None] | None = None
+
+
+def render(tokens: Sequence[Token], options: RenderOptions) -> str:
+    """Render tokens to HTML without changing them (rules read `options` from the env)."""
+    md = parser()
+    return md.renderer.render(list(tokens), md.options, {"pmgen": options})
+
+
+def _options(env: dict[str, Any]) -> RenderOptions:
+    return env.get("pmgen") or RenderOptions()
+
+
+def _link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    changed = token.copy(attrs={**token.attrs, "href": _options(env).rewrite(href)})
+    return self.renderToken([changed], 0, options, env)
+
+
+def _image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    token = tokens[idx]
+    src = _options(env).rewrite(str(token.attrGet("src") or ""))
+    alt = html.escape(plain_text(token), quote=True)
+    title = token.attrGet("title")
+    extra = f' title="{html.escape(str(title), quote=True)}"' if title else ""
+    return f'<img src="{html.escape(src, quote=True)}" alt="{alt}"{extra} loading="lazy">'
+
+
+def _heading_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    opening = tokens[idx - 2]
+    anchor = opening.attrGet("id")
+    if not anchor:
+        return f"</{tokens[idx].tag}>\n"
+    label = html.escape(_options(env).anchor_label, quote=True)
+    return (
+        f' <a class="anchor" href="#{html.escape(str(anchor), quote=True)}" '
+        f'aria-label="{label}">#</a></{tokens[idx].tag}>\n'
+    )
+
+
+def _raw_html(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    content = tokens[idx].content
+    if _options(env).escape_html and not content.startswith(_TASK_CHECKBOX):
+        escaped = html.escape(content)
+        return f"<p>{escaped}</p>\n" if tokens[idx].block else escaped
+    return content
+
+
+def _fence(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    token = tokens[idx]
+    hook = _options(env).fences
+    info = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    if hook is not None and info:
+        line = token.map[0] if token.map else 0
+        replaced = hook(info, token.content, line)
+        if replaced is not None:
+            return replaced
+    return RendererHTML.fence(self, tokens, idx, options, env)
+
+
+# The checkbox the task-list plugin inserts as raw HTML: ours, not the author's.
+_TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
+
+_RENDER_RULES = {
+    "link_open": _link_open,
+    "image": _image,
+    "heading_close": _heading_close,
+    "html_block": _raw_html,
+    "html_inline": _raw_html,
+    "fence": _fence,
+}

@@ -109,8 +109,25 @@ class Postmortem:
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     summary: str
+    summary_span: tuple[int, int]
     diagnostics: tuple[Diagnostic, ...]
 
     def section(self, section_id: str) -> Section | None:
         """The first section with this id, if present."""
         return next((s for s in self.sections if s.id == section_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site: its path under the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class AssetCopy:
+    """A file referenced by a postmortem, copied into the site at `path`."""
+
+    source: Path
+    path: str

@@ -21,6 +21,7 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
     if not document.front_matter_valid:
         found = ()  # PM002 is already reported; missing-title/date would only repeat it.
     body_lines = len(split_lines(document.body))
+    span = summary_span(tokens)
     sections = find_sections(tokens, headings, config.sections, document.body_line, body_lines)
     return Postmortem(
         document=document,
@@ -28,31 +29,46 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
         fields=fields,
         headings=headings,
         sections=sections,
-        summary=summary_source(tokens, document.body),
+        summary=summary_text(tokens, span, document.body),
+        summary_span=span,
         diagnostics=found,
     )
 
 
-def summary_source(tokens: list[Token], body: str) -> str:
-    """The Markdown before `<!-- more -->`, else the first paragraph (headings left out)."""
-    lines = split_lines(body)
+def summary_span(tokens: list[Token]) -> tuple[int, int]:
+    """Token range of the summary: top-level blocks before `<!-- more -->`, else the first
+    paragraph (empty range when there is none). Headings never belong to it."""
     marker = next(
-        (t for t in tokens if t.type == "html_block" and t.content.strip() == MORE_MARKER), None
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.type == "html_block" and t.content.strip() == MORE_MARKER
+        ),
+        None,
     )
-    if marker is not None and marker.map is not None:
-        blocks = [
-            t
-            for t in tokens
-            if t.level == 0
-            and t.map is not None
-            and t.map[1] <= marker.map[0]
-            and t.type
-            in ("paragraph_open", "bullet_list_open", "ordered_list_open", "blockquote_open")
-        ]
-        return "\n\n".join(
-            "\n".join(lines[b.map[0] : b.map[1]]).strip() for b in blocks if b.map is not None
-        ).strip()
-    first = next((t for t in tokens if t.type == "paragraph_open" and t.level == 0), None)
-    if first is None or first.map is None:
+    if marker is not None:
+        start = next(
+            (
+                i
+                for i, t in enumerate(tokens[:marker])
+                if t.level == 0 and t.type not in ("heading_open", "inline", "heading_close")
+            ),
+            marker,
+        )
+        headings = [i for i, t in enumerate(tokens[:marker]) if t.type == "heading_close"]
+        return (max(start, headings[-1] + 1) if headings else start), marker
+    first = next(
+        (i for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.level == 0), None
+    )
+    if first is None:
+        return 0, 0
+    return first, first + 3
+
+
+def summary_text(tokens: list[Token], span: tuple[int, int], body: str) -> str:
+    """The Markdown source of the summary span."""
+    lines = split_lines(body)
+    maps = [t.map for t in tokens[span[0] : span[1]] if t.map is not None and t.level == 0]
+    if not maps:
         return ""
-    return "\n".join(lines[first.map[0] : first.map[1]]).strip()
+    return "\n".join(lines[maps[0][0] : maps[-1][1]]).strip()

@@ -1,0 +1,111 @@
+"""All postmortems together: stable URLs, newest-first order and indexes by taxonomy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pmgen.model import Postmortem
+from pmgen.slugs import slugify, unique
+
+_DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+TAXONOMIES = ("services", "tags", "severity")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One postmortem on the site, with its folder URL relative to the site root."""
+
+    postmortem: Postmortem
+    url: str
+    date: dt.date
+
+    @property
+    def title(self) -> str:
+        """The title (a built postmortem always has one)."""
+        return self.postmortem.fields.title or self.postmortem.document.stem
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A service, tag, severity or year, with the postmortems that carry it."""
+
+    kind: str
+    name: str
+    url: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """The site's postmortems newest first, and the terms of each taxonomy."""
+
+    entries: tuple[Entry, ...]
+    terms: Mapping[str, tuple[Term, ...]]
+
+    def years(self) -> tuple[Term, ...]:
+        """The year terms, newest first."""
+        return self.terms["years"]
+
+
+def page_url(postmortem: Postmortem, date: dt.date) -> str:
+    """`2021-09-22-incident.md` → `2021/09/22/incident/`; undated names use the date field."""
+    match = _DATED_STEM.match(postmortem.document.stem)
+    if match:
+        year, month, day, rest = match.groups()
+        return f"{year}/{month}/{day}/{slugify(rest)}/"
+    return f"{date:%Y/%m/%d}/{slugify(postmortem.document.stem)}/"
+
+
+def build_library(postmortems: Sequence[Postmortem]) -> Library:
+    """Give each postmortem a unique URL, order them and index the taxonomies."""
+    taken: set[str] = set()
+    entries = []
+    for postmortem in sorted(postmortems, key=lambda p: p.document.path):
+        date = postmortem.fields.date
+        if date is None:
+            raise ValueError(f"{postmortem.document.display_path} has no date")
+        url = unique(page_url(postmortem, date).rstrip("/"), taken) + "/"
+        entries.append(Entry(postmortem, url, date))
+    entries.sort(key=lambda e: (-e.date.toordinal(), e.url))
+    terms: dict[str, tuple[Term, ...]] = {kind: _terms(kind, entries) for kind in TAXONOMIES}
+    terms["years"] = _years(entries)
+    return Library(tuple(entries), terms)
+
+
+def _values(kind: str, entry: Entry) -> tuple[str, ...]:
+    fields = entry.postmortem.fields
+    if kind == "severity":
+        return (fields.severity,) if fields.severity else ()
+    return fields.services if kind == "services" else fields.tags
+
+
+def _terms(kind: str, entries: Sequence[Entry]) -> tuple[Term, ...]:
+    grouped: dict[str, list[Entry]] = {}
+    names: dict[str, str] = {}
+    for entry in entries:
+        for value in _values(kind, entry):
+            key = slugify(value)
+            names.setdefault(key, value)
+            grouped.setdefault(key, []).append(entry)
+    return tuple(
+        Term(kind, names[key], term_url(kind, names[key]), tuple(grouped[key]))
+        for key in sorted(grouped)
+    )
+
+
+def term_url(kind: str, name: str) -> str:
+    """The folder URL of a term page: `services/base-de-donnees/`."""
+    return f"{kind}/{slugify(name)}/"
+
+
+def _years(entries: Sequence[Entry]) -> tuple[Term, ...]:
+    grouped: dict[int, list[Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.date.year, []).append(entry)
+    return tuple(
+        Term("years", str(year), f"{year}/", tuple(grouped[year]))
+        for year in sorted(grouped, reverse=True)
+    )

@@ -1,0 +1,91 @@
+"""Where links and images of a postmortem point on the built site, and which files to copy."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
+
+from pmgen.library import Entry, Library
+from pmgen.markdown import iter_links
+from pmgen.model import AssetCopy
+
+Rewriter = Callable[[str], str]
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _split(href: str) -> tuple[str, str]:
+    """Path and the `?query#fragment` tail of a relative href."""
+    match = re.search(r"[?#]", href)
+    return (href[: match.start()], href[match.start() :]) if match else (href, "")
+
+
+def local_file(href: str, entry: Entry) -> Path | None:
+    """The file inside the content root that a relative href names, else None."""
+    if not href or href.startswith(("#", "/", "?")) or _SCHEME.match(href):
+        return None
+    path_text = urllib.parse.unquote(_split(href)[0]).replace("\\", "/")
+    if not path_text or path_text.startswith("/"):
+        return None
+    document = entry.postmortem.document
+    resolved = (document.path.parent / path_text).resolve()
+    if not resolved.is_relative_to(document.root.resolve()) or not resolved.is_file():
+        return None
+    return resolved
+
+
+def asset_path(source: Path, entry: Entry) -> str:
+    """Where a referenced file lands: beside the page, or under `_files/` when it was above."""
+    document = entry.postmortem.document
+    folder = document.path.parent.resolve()
+    if source.is_relative_to(folder):
+        return entry.url + source.relative_to(folder).as_posix()
+    return entry.url + "_files/" + source.relative_to(document.root.resolve()).as_posix()
+
+
+def site_target(href: str, entry: Entry, pages: Mapping[Path, Entry]) -> str | None:
+    """The site-root-relative path an href should point to, or None to leave it as written."""
+    source = local_file(href, entry)
+    if source is None:
+        return None
+    tail = _split(href)[1]
+    if source in pages:
+        return pages[source].url + "index.html" + tail
+    if source.suffix.lower() in MARKDOWN_SUFFIXES:
+        return None  # a draft or excluded postmortem: never publish its source
+    return asset_path(source, entry) + tail
+
+
+def make_rewriter(library: Library) -> Callable[[Entry, str, bool], Rewriter]:
+    """A factory of href rewriters: for an entry, seen from a page at `root`."""
+    pages = {entry.postmortem.document.path.resolve(): entry for entry in library.entries}
+
+    def rewriter_for(entry: Entry, root: str, own_page: bool) -> Rewriter:
+        def rewrite(href: str) -> str:
+            if href.startswith("#"):
+                return href if own_page else f"{root}{entry.url}index.html{href}"
+            target = site_target(href, entry, pages)
+            if target is None:
+                return href
+            path, tail = _split(target)
+            return root + urllib.parse.quote(path) + tail
+
+        return rewrite
+
+    return rewriter_for
+
+
+def asset_copies(library: Library) -> list[AssetCopy]:
+    """Every referenced file to copy into the site, each destination once, sorted."""
+    pages = {entry.postmortem.document.path.resolve() for entry in library.entries}
+    copies: dict[str, AssetCopy] = {}
+    for entry in library.entries:
+        for link in iter_links(entry.postmortem.tokens):
+            source = local_file(link.target, entry)
+            if source is None or source in pages or source.suffix.lower() in MARKDOWN_SUFFIXES:
+                continue
+            destination = str(PurePosixPath(asset_path(source, entry)))
+            copies.setdefault(destination, AssetCopy(source, destination))
+    return [copies[key] for key in sorted(copies)]

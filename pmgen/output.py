@@ -1,0 +1,128 @@
+"""Safe output: refuse dangerous folders, write the whole site aside, then swap it in."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from pmgen.errors import PmgenError
+from pmgen.model import AssetCopy, OutputFile
+
+MARKER = ".pmgen-site"
+MARKER_TEXT = b"This folder is a site built by pmgen; pmgen replaces it on each build.\n"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_output_folder(output: Path, content: Path) -> None:
+    """Refuse an output folder whose replacement could destroy something that is not a site."""
+    output, content = output.resolve(), content.resolve()
+    why = None
+    if output == Path(output.anchor):
+        why = "it is the root of the file system"
+    elif output == Path.home().resolve():
+        why = "it is your home folder"
+    elif content == output or content.is_relative_to(output):
+        why = f"it contains the content folder {content}"
+    elif output.is_relative_to(content):
+        why = f"it is inside the content folder {content}"
+    elif output.exists() and not output.is_dir():
+        why = "it is a file, not a folder"
+    elif output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        why = (
+            f"it is not empty and was not built by pmgen (no {MARKER} file); empty it or "
+            "choose another --out"
+        )
+    if why:
+        raise PmgenError(f"refusing to write the site to {output}: {why}.")
+
+
+def write_site(output: Path, files: Sequence[OutputFile], copies: Sequence[AssetCopy]) -> None:
+    """Write every file into a fresh folder beside `output`, then put it in place at once.
+
+    A failure at any point leaves the previous site exactly as it was.
+    """
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(output)
+    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
+    try:
+        staging.chmod(0o755)
+        for item in files:
+            _write(staging, item.path, item.data)
+        for copy in copies:
+            target = _inside(staging, copy.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(copy.source, target)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        _swap(staging, output)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PmgenError(
+            f"cannot write the site to {output}: {error.strerror or error} "
+            f"({error.filename or output}); the previous site is unchanged."
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _inside(staging: Path, relative: str) -> Path:
+    """The target path, refusing anything that would land outside the staging folder."""
+    target = (staging / relative).resolve()
+    if not target.is_relative_to(staging.resolve()) or target == staging.resolve():
+        raise PmgenError(f"refusing to write {relative!r} outside the output folder.")
+    return target
+
+
+def _write(staging: Path, relative: str, data: bytes) -> None:
+    target = _inside(staging, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Exchange the folders atomically where the OS can; else two renames."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
+    old = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+    old.rmdir()
+    os.rename(output, old)
+    try:
+        os.rename(staging, output)
+    except OSError:
+        os.rename(old, output)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Linux `renameat2(RENAME_EXCHANGE)`: swap two paths in one step. False if unavailable."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Clean up after an interrupted build: restore a displaced site, drop staging folders."""
+    for leftover in sorted(output.parent.glob(f".{output.name}.old-*")):
+        if not output.exists() and (leftover / MARKER).is_file():
+            os.rename(leftover, output)  # killed between the two renames: put the site back
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,288 @@
+"""Jinja2 rendering: the theme environment, one context builder per page kind, the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pmgen.i18n import format_date, words
+from pmgen.library import TAXONOMIES, Entry, Library, Term, term_url
+from pmgen.markdown import RenderOptions, render
+from pmgen.model import OutputFile
+from pmgen.sanitize import clean_html
+
+PACKAGE_THEME = Path(__file__).resolve().parent / "templates"
+SOURCE_THEME = Path(__file__).resolve().parent.parent / "templates"
+# Templates a site may override in its own `templates/` folder (see docs/theme.md).
+PAGE_TEMPLATES = ("index.html", "postmortem.html", "taxonomy.html", "term.html", "404.html")
+
+# rewriter_for(entry, root, own_page) -> href rewriter (see links.make_rewriter).
+RewriterFactory = Callable[[Entry, str, bool], Callable[[str], str]]
+
+
+def theme_folder() -> Path:
+    """The packaged theme: inside the installed package, or the checkout's `templates/`."""
+    return PACKAGE_THEME if PACKAGE_THEME.is_dir() else SOURCE_THEME
+
+
+def environment(site_templates: Path | None) -> jinja2.Environment:
+    """Autoescaping, strict Jinja2 over the site's own templates (if any), then the theme."""
+    folders = [site_templates] if site_templates and site_templates.is_dir() else []
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*map(str, folders), str(theme_folder())]),
+        autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """Site-wide settings the pages need."""
+
+    title: str
+    lang: str
+    site_url: str
+    escape_html: bool
+
+
+def root_of(url: str) -> str:
+    """The relative prefix from a page folder back to the site root (`2021/09/22/x/` → 4 ups)."""
+    return "../" * len([part for part in url.split("/") if part])
+
+
+def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
+    """What every page receives: site title, navigation and words, as plain data."""
+    return {
+        "title": site.title,
+        "lang": lang,
+        "root": root,
+        "words": words(lang),
+        "feed": f"{root}feed.xml" if site.site_url else None,
+        "nav": [{"kind": kind, "url": f"{root}{kind}/index.html"} for kind in TAXONOMIES],
+    }
+
+
+def render_pages(
+    library: Library,
+    site: SiteInfo,
+    env: jinja2.Environment,
+    rewriter_for: RewriterFactory,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[OutputFile]:
+    """Every HTML page of the site, in a stable order."""
+    files = [_page(env, "index.html", "index.html", index_context(library, site, rewriter_for))]
+    total = len(library.entries)
+    for number, entry in enumerate(library.entries, start=1):
+        context = postmortem_context(library, entry, site, rewriter_for)
+        files.append(_page(env, "postmortem.html", f"{entry.url}index.html", context))
+        if progress is not None:
+            progress(number, total)
+    for kind, terms in library.terms.items():
+        if kind != "years":
+            files.append(
+                _page(
+                    env, "taxonomy.html", f"{kind}/index.html", taxonomy_context(kind, terms, site)
+                )
+            )
+        for term in terms:
+            files.append(
+                _page(
+                    env,
+                    "term.html",
+                    f"{term.url}index.html",
+                    term_context(term, site, rewriter_for),
+                )
+            )
+    files.append(_page(env, "404.html", "404.html", not_found_context(site)))
+    return files
+
+
+def _page(env: jinja2.Environment, template: str, path: str, context: dict[str, Any]) -> OutputFile:
+    return OutputFile(path, env.get_template(template).render(context).encode("utf-8"))
+
+
+def _html(entry: Entry, span: tuple[int, int] | None, options: RenderOptions) -> str:
+    tokens = entry.postmortem.tokens
+    chosen = tokens if span is None else tokens[span[0] : span[1]]
+    return clean_html(render(chosen, options))
+
+
+def listing(
+    entries: tuple[Entry, ...], root: str, site: SiteInfo, rewriter_for: RewriterFactory
+) -> list[dict[str, Any]]:
+    """Entries as listed on the index and term pages, summaries rendered for that page."""
+    items = []
+    for entry in entries:
+        fields = entry.postmortem.fields
+        options = RenderOptions(
+            rewrite=rewriter_for(entry, root, False), escape_html=site.escape_html
+        )
+        items.append(
+            {
+                "title": entry.title,
+                "url": f"{root}{entry.url}index.html",
+                "lang": fields.lang,
+                "date": entry.date.isoformat(),
+                "date_text": format_date(entry.date, fields.lang),
+                "severity": fields.severity,
+                "services": list(fields.services),
+                "status": fields.status,
+                "summary_html": _html(entry, entry.postmortem.summary_span, options),
+            }
+        )
+    return items
+
+
+def index_context(
+    library: Library, site: SiteInfo, rewriter_for: RewriterFactory
+) -> dict[str, Any]:
+    """The home page: every postmortem, newest first, grouped by year."""
+    return {
+        "site": site_context(site, "", site.lang),
+        "page_title": site.title,
+        "years": [
+            {
+                "name": term.name,
+                "url": f"{term.url}index.html",
+                "entries": listing(term.entries, "", site, rewriter_for),
+            }
+            for term in library.years()
+        ],
+        "count": len(library.entries),
+    }
+
+
+def postmortem_context(
+    library: Library, entry: Entry, site: SiteInfo, rewriter_for: RewriterFactory
+) -> dict[str, Any]:
+    """One postmortem page: metadata panel, contents, body, neighbours."""
+    postmortem, fields = entry.postmortem, entry.postmortem.fields
+    root = root_of(entry.url)
+    position = library.entries.index(entry)
+    newer = library.entries[position - 1] if position > 0 else None
+    older = library.entries[position + 1] if position + 1 < len(library.entries) else None
+
+    def term(kind: str, name: str) -> dict[str, str]:
+        return {"name": name, "url": f"{root}{term_url(kind, name)}index.html"}
+
+    options = RenderOptions(
+        rewrite=rewriter_for(entry, root, True),
+        escape_html=site.escape_html,
+        anchor_label=words(fields.lang)["anchor"],
+    )
+    toc = [
+        {"id": postmortem.tokens[h.token_index].attrGet("id"), "text": h.text, "level": h.level}
+        for h in postmortem.headings
+        if h.level in (2, 3)
+    ]
+    return {
+        "site": site_context(site, root, fields.lang),
+        "page_title": entry.title,
+        "title": entry.title,
+        "lang": fields.lang,
+        "date": entry.date.isoformat(),
+        "date_text": format_date(entry.date, fields.lang),
+        "year": {"name": str(entry.date.year), "url": f"{root}{entry.date.year}/index.html"},
+        "severity": term("severity", fields.severity) if fields.severity else None,
+        "status": fields.status,
+        "services": [term("services", name) for name in fields.services],
+        "tags": [term("tags", name) for name in fields.tags],
+        "authors": list(fields.authors),
+        "toc": toc,
+        "body_html": _html(entry, None, options),
+        "newer": _neighbour(newer, root),
+        "older": _neighbour(older, root),
+    }
+
+
+def _neighbour(entry: Entry | None, root: str) -> dict[str, str] | None:
+    if entry is None:
+        return None
+    return {"title": entry.title, "url": f"{root}{entry.url}index.html"}
+
+
+def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict[str, Any]:
+    """The list of every service, tag or severity, with counts."""
+    root = root_of(f"{kind}/")
+    return {
+        "site": site_context(site, root, site.lang),
+        "page_title": words(site.lang)[kind],
+        "kind": kind,
+        "terms": [
+            {"name": t.name, "url": f"{root}{t.url}index.html", "count": len(t.entries)}
+            for t in terms
+        ],
+    }
+
+
+def term_context(term: Term, site: SiteInfo, rewriter_for: RewriterFactory) -> dict[str, Any]:
+    """The postmortems of one service, tag, severity or year."""
+    root = root_of(term.url)
+    return {
+        "site": site_context(site, root, site.lang),
+        "page_title": term.name,
+        "kind": term.kind,
+        "name": term.name,
+        "entries": listing(term.entries, root, site, rewriter_for),
+    }
+
+
+def not_found_context(site: SiteInfo) -> dict[str, Any]:
+    """The 404 page: absolute links when the site URL is known, else from the root."""
+    root = f"{site.site_url}/" if site.site_url else ""
+    return {
+        "site": site_context(site, root, site.lang),
+        "page_title": words(site.lang)["not_found"],
+    }
+
+
+def _moment(entry: Entry) -> str:
+    moment = entry.postmortem.fields.datetime
+    if moment is not None and moment.tzinfo is not None:
+        return moment.isoformat()
+    return f"{entry.date.isoformat()}T00:00:00Z"
+
+
+def render_feed(
+    library: Library, site: SiteInfo, env: jinja2.Environment, updated: str
+) -> OutputFile:
+    """The Atom feed, absolute URLs only (only built when `site_url` is set)."""
+    base = f"{site.site_url}/"
+    entries = [
+        {
+            "title": entry.title,
+            "url": f"{base}{entry.url}",
+            "updated": _moment(entry),
+            "summary": entry.postmortem.summary,
+            "authors": list(entry.postmortem.fields.authors),
+            "tags": list(entry.postmortem.fields.tags),
+            "lang": entry.postmortem.fields.lang,
+        }
+        for entry in library.entries[:50]
+    ]
+    context = {
+        "site": site_context(site, base, site.lang),
+        "base": base,
+        "updated": updated,
+        "entries": entries,
+    }
+    return _page(env, "feed.xml", "feed.xml", context)
+
+
+def render_sitemap(library: Library, site: SiteInfo, env: jinja2.Environment) -> OutputFile:
+    """sitemap.xml with every page's absolute URL."""
+    base = f"{site.site_url}/"
+    urls = [{"loc": base, "lastmod": None}]
+    urls += [{"loc": f"{base}{e.url}", "lastmod": e.date.isoformat()} for e in library.entries]
+    for kind in sorted(library.terms):
+        if kind != "years":
+            urls.append({"loc": f"{base}{kind}/", "lastmod": None})
+        urls += [{"loc": f"{base}{t.url}", "lastmod": None} for t in library.terms[kind]]
+    return _page(env, "sitemap.xml", "sitemap.xml", {"urls": urls})
