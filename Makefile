@@ -20,7 +20,7 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP) $@
 
 site: $(STAMP)
-	$(BIN)/pmgen lint postmortems
+	$(BIN)/pmgen build
 
 test: $(TESTSTAMP)
 	$(BIN)/python -m pytest -q

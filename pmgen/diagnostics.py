@@ -41,9 +41,9 @@ class Diagnostic:
     hint: str | None = None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        """Order by file, then position, then code."""
-        return (self.path, self.line, self.column, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order by file, then position, then code; ties keep the order checks found them in."""
+        return (self.path, self.line, self.column, self.code)
 
 
 def sort_diagnostics(

@@ -1,0 +1,298 @@
+"""pmgen build: golden site, determinism, the user's example, atomicity and safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pmgen.build import BuildOptions, build_site
+from pmgen.cli import main
+from pmgen.config import build_config
+from pmgen.errors import PmgenError
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
+EXAMPLE = REPO.parent / "shared" / "example"
+TODAY = dt.date(2026, 11, 26)
+UPDATED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+SECTIONS = ("Contexte", "Chronologie", "Enseignements", "Analyse", "Travaux restants")
+
+
+def postmortem(
+    title: str = "Panne", date: str = "2022-05-04", extra: str = "", body: str = ""
+) -> str:
+    """A small, clean postmortem with every required section."""
+    sections = "".join(f"## {name}\n\nUne phrase pour {name.lower()}.\n\n" for name in SECTIONS)
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\nRésumé de l'incident.\n\n{body}{sections}"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under a folder with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def build(source: Path, output: Path, **options: object) -> object:
+    config = build_config({}, source.parent, None)
+    return build_site(
+        config, BuildOptions(source=source, output=output, **options), source.parent, TODAY
+    )
+
+
+def test_bundled_examples_match_the_golden_site(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    output = tmp_path / "site"
+    result = build(
+        REPO / "postmortems", output, site_url="https://postmortems.example.org", updated=UPDATED
+    )
+    assert result.ok and result.postmortems >= 3
+    if request.config.getoption("--update-golden", default=False):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(output, GOLDEN)
+    assert GOLDEN.is_dir(), "no golden site yet: run `pytest --update-golden` once, on purpose"
+    assert tree(output) == tree(GOLDEN), (
+        "the site differs from tests/golden/site: check the "
+        "change, then refresh it with `pytest --update-golden`"
+    )
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    build(REPO / "postmortems", tmp_path / "one", site_url="https://x.example")
+    build(REPO / "postmortems", tmp_path / "two", site_url="https://x.example")
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+@pytest.fixture
+def example() -> Path:
+    if not (EXAMPLE / "2021-09-22-incident-de-production.md").is_file():
+        pytest.skip("../shared/example is not here (it is in CI)")
+    return EXAMPLE
+
+
+def test_the_users_example_builds_with_its_three_findings(example: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--src", str(example), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for code in ("PM202", "PM303", "PM301"):
+        assert code in result.stderr
+    assert "3 problems" in result.stderr or "2 error(s), 1 warning(s)" in result.stderr
+    page = (out / "2021/09/22/incident-de-production/index.html").read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f'>{section} <a class="anchor"' in page
+    assert "22 septembre 2021" in page
+    assert "Le site a été très lent dans l’après-midi" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Toutes les tentatives de connexion échouaient sur une erreur 500." in index
+    assert "Nous avons activé" not in index  # the summary stops at <!-- more -->
+
+
+def test_the_users_example_fails_with_strict(example: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", "--src", str(example), "--out", str(out), "--strict"]
+    )
+    assert result.exit_code == 1
+    assert "--strict" in result.stderr
+    assert not out.exists()
+
+
+def test_a_failed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / "2022-05-04-panne.md").write_text(postmortem(), encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(content, out).ok
+    before = tree(out)
+    (content / "2022-06-01-casse.md").write_text(
+        "---\ntitle: Casse\ndate: 2022-06-01\n", encoding="utf-8"
+    )
+    result = build(content, out)
+    assert not result.ok
+    assert [d.code for d in result.blocking] == ["PM002"]
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["postmortems", "site"]
+
+
+def test_a_postmortem_without_title_fails_the_build(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    content.mkdir()
+    (content / "2022-05-04-sans-titre.md").write_text(
+        "---\ndate: 2022-05-04\n---\n\n## Contexte\n\nx\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--src", str(content), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1
+    assert "PM101" in result.stderr and "previous site is unchanged" in result.stderr
+
+
+@pytest.mark.parametrize("choice", ["root", "home", "content", "parent", "inside", "foreign"])
+def test_dangerous_output_folders_are_refused(tmp_path: Path, choice: str) -> None:
+    content = tmp_path / "project" / "postmortems"
+    content.mkdir(parents=True)
+    (content / "2022-05-04-panne.md").write_text(postmortem(), encoding="utf-8")
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("years of work", encoding="utf-8")
+    output = {
+        "root": Path("/"),
+        "home": Path.home(),
+        "content": content,
+        "parent": content.parent,
+        "inside": content / "site",
+        "foreign": foreign,
+    }[choice]
+    with pytest.raises(PmgenError, match="refusing to write the site"):
+        build(content, output)
+    assert (foreign / "thesis.txt").read_text(encoding="utf-8") == "years of work"
+
+
+def test_refusal_is_a_clear_message_and_exit_2(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    content.mkdir()
+    result = CliRunner().invoke(main, ["build", "--src", str(content), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "refusing to write the site" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_drafts_are_left_out_unless_asked(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    content.mkdir()
+    (content / "2022-05-04-panne.md").write_text(postmortem(), encoding="utf-8")
+    (content / "2022-06-01-brouillon.md").write_text(
+        postmortem("Brouillon", "2022-06-01", "status: draft\n"), encoding="utf-8"
+    )
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--src", str(content), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0
+    assert "1 draft(s) left out" in result.stdout
+    assert not (tmp_path / "a/2022/06/01/brouillon").exists()
+    result = runner.invoke(
+        main, ["build", "--src", str(content), "--out", str(tmp_path / "b"), "--drafts"]
+    )
+    assert (tmp_path / "b/2022/06/01/brouillon/index.html").is_file()
+    page = (tmp_path / "b/2022/06/01/brouillon/index.html").read_text(encoding="utf-8")
+    assert "brouillon" in page
+
+
+def test_feed_and_sitemap_need_an_absolute_site_url(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    content.mkdir()
+    (content / "2022-05-04-panne.md").write_text(postmortem(extra="tags: [db]\n"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--src", str(content), "--out", str(tmp_path / "a")])
+    assert "feed.xml and sitemap.xml were skipped" in result.stderr
+    assert not (tmp_path / "a/feed.xml").exists()
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            "--src",
+            str(content),
+            "--out",
+            str(tmp_path / "b"),
+            "--base-url",
+            "https://ex.org/pm/",
+        ],
+        env={"SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    assert result.exit_code == 0, result.output
+    feed = (tmp_path / "b/feed.xml").read_text(encoding="utf-8")
+    assert "<id>https://ex.org/pm/2022/05/04/panne/</id>" in feed
+    assert "<updated>2023-11-14T22:13:20Z</updated>" in feed
+    sitemap = (tmp_path / "b/sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://ex.org/pm/2022/05/04/panne/</loc>" in sitemap
+    assert "<loc>https://ex.org/pm/tags/db/</loc>" in sitemap
+
+
+def test_referenced_files_are_copied_and_links_rewritten(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    (content / "images").mkdir(parents=True)
+    (content / "images" / "graphe réponse.png").write_bytes(b"\x89PNG fake")
+    (content / "shared.csv").write_text("a,b\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", content / "lien.txt")
+    body = (
+        "![Temps de réponse](images/graphe%20réponse.png) [autre](2022-01-02-autre.md#analyse) "
+        "[données](shared.csv) [dehors](../secret.txt) [lien](lien.txt)\n\n"
+    )
+    (content / "2022-05-04-panne.md").write_text(postmortem(body=body), encoding="utf-8")
+    (content / "2022-01-02-autre.md").write_text(
+        postmortem("Autre", "2022-01-02"), encoding="utf-8"
+    )
+    out = tmp_path / "site"
+    assert build(content, out).ok
+    page_folder = out / "2022/05/04/panne"
+    page = (page_folder / "index.html").read_text(encoding="utf-8")
+    assert (page_folder / "images/graphe réponse.png").read_bytes() == b"\x89PNG fake"
+    assert 'src="../../../../2022/05/04/panne/images/graphe%20r%C3%A9ponse.png"' in page
+    assert 'href="../../../../2022/01/02/autre/index.html#analyse"' in page
+    assert (page_folder / "shared.csv").is_file()
+    assert 'href="../secret.txt"' in page  # left as written, never followed
+    assert "secret" not in "".join(p.read_text(errors="ignore") for p in out.rglob("*.txt"))
+    assert not any(p.name in ("secret.txt", "lien.txt") for p in out.rglob("*"))
+
+
+def test_raw_html_is_sanitised_or_escaped(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    content.mkdir()
+    body = '<kbd>Ctrl</kbd> <b onclick="x()">gras</b><script>alert(1)</script>\n\n'
+    (content / "2022-05-04-panne.md").write_text(
+        postmortem(title='"<script>alert(1)</script>"', body=body), encoding="utf-8"
+    )
+    out = tmp_path / "a"
+    assert build(content, out).ok
+    page = (out / "2022/05/04/panne/index.html").read_text(encoding="utf-8")
+    assert "<kbd>Ctrl</kbd>" in page and "<b>gras</b>" in page
+    assert "<script" not in page and "onclick" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the title, escaped
+    config = build_config({"html": "escape"}, tmp_path, None)
+    result = build_site(
+        config, BuildOptions(source=content, output=tmp_path / "b"), tmp_path, TODAY
+    )
+    assert result.ok
+    escaped = (tmp_path / "b/2022/05/04/panne/index.html").read_text(encoding="utf-8")
+    assert "&lt;kbd&gt;Ctrl&lt;/kbd&gt;" in escaped
+
+
+def test_english_postmortem_gets_english_words_and_dates(tmp_path: Path) -> None:
+    content = tmp_path / "pm"
+    content.mkdir()
+    text = "---\ntitle: Outage\ndate: 2021-09-22\nlang: en\n---\n\nSummary.\n\n" + "".join(
+        f"## {n}\n\nText.\n\n"
+        for n in ("Context", "Timeline", "Lessons learned", "Analysis", "Action items")
+    )
+    (content / "2021-09-22-outage.md").write_text(text, encoding="utf-8")
+    assert build(content, tmp_path / "site").ok
+    page = (tmp_path / "site/2021/09/22/outage/index.html").read_text(encoding="utf-8")
+    assert "22 September 2021" in page and '<article class="postmortem" lang="en">' in page
+    assert ">Contents<" in page
+
+
+def test_index_json_lists_front_matter_and_computed_fields(tmp_path: Path) -> None:
+    import json
+
+    content = tmp_path / "pm"
+    content.mkdir()
+    (content / "2022-05-04-panne.md").write_text(
+        postmortem(extra="services: [web]\nlayout: post\n"), encoding="utf-8"
+    )
+    assert build(content, tmp_path / "site").ok
+    data = json.loads((tmp_path / "site/index.json").read_text(encoding="utf-8"))
+    [record] = data["postmortems"]
+    assert record["url"] == "2022/05/04/panne/"
+    assert record["services"] == ["web"]
+    assert record["front_matter"]["layout"] == "post"
+    assert record["front_matter"]["date"] == "2022-05-04"
+    assert record["sections"] == ["context", "timeline", "lessons", "analysis", "actions"]
