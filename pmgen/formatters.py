@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
+from urllib.parse import quote
 
 from pmgen import __version__
 from pmgen.diagnostics import Diagnostic, Severity, count_by_severity
@@ -14,6 +16,7 @@ FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _plural(count: int, word: str) -> str:
@@ -101,7 +104,7 @@ def github_step_summary(diagnostics: tuple[Diagnostic, ...], files: int) -> str:
 
 
 def _table_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _LINE_BREAK.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
 def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
@@ -120,7 +123,7 @@ def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": quote(d.path), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": d.line, "startColumn": d.column},
                     }
                 }

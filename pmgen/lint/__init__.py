@@ -84,7 +84,8 @@ def filter_findings(
 ) -> tuple[Diagnostic, ...]:
     """Apply select/ignore and severity overrides, global then per path (later wins)."""
     settings = [config.lint.rules, *_per_path(path, config)]
-    select = selection.select or tuple(p for s in settings for p in s.select)
+    # The last table with a `select` wins; a per-path table without one keeps the one before.
+    select = selection.select or next((s.select for s in reversed(settings) if s.select), ())
     ignore = selection.ignore + tuple(p for s in settings for p in s.ignore)
     kept = []
     for finding in findings:
