@@ -150,7 +150,7 @@ def find_config_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
             return candidate, _read_toml(candidate)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("pmgen")
+            table = _pmgen_table(_read_toml(pyproject))
             if table is not None:
                 return pyproject, table
     return None
@@ -161,7 +161,8 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     if explicit is not None:
         raw = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
-            raw = raw.get("tool", {}).get("pmgen", {})
+            table = _pmgen_table(raw)
+            raw = {} if table is None else table
         return build_config(raw, explicit.resolve().parent, explicit)
     found = find_config_file(start.resolve())
     if found is None:
@@ -173,6 +174,8 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
 def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Config:
     """Validate a raw configuration table against the defaults and build a `Config`."""
     where = str(source) if source else "configuration"
+    # Only `[tool.pmgen]` in a pyproject.toml can be something other than a table.
+    raw = _table(raw, where, "tool.pmgen")
     _check_keys(raw, DEFAULTS, where, "")
     merged = {**DEFAULTS, **raw}
     sections_raw = {**DEFAULTS["sections"], **merged["sections"]}
@@ -216,6 +219,12 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
             ),
         ),
     )
+
+
+def _pmgen_table(pyproject: Mapping[str, Any]) -> Any:
+    """The `[tool.pmgen]` value of a parsed pyproject.toml, None when absent."""
+    tool = pyproject.get("tool")
+    return tool.get("pmgen") if isinstance(tool, dict) else None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -67,6 +67,17 @@ def test_pyproject_without_tool_pmgen_is_skipped(tmp_path: Path) -> None:
     assert load_config(tmp_path / "project").lang == "en"
 
 
+def test_pyproject_whose_tool_is_not_a_table_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "tool = 3\n")
+    assert load_config(tmp_path).source is None
+
+
+def test_tool_pmgen_that_is_not_a_table(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", 'tool = { pmgen = "x" }\n')
+    with pytest.raises(ConfigError, match="must be a table"):
+        load_config(tmp_path)
+
+
 def test_pmgen_toml_wins_over_pyproject_in_the_same_folder(tmp_path: Path) -> None:
     write(tmp_path / "pmgen.toml", 'lang = "en"\n')
     write(tmp_path / "pyproject.toml", '[tool.pmgen]\nlang = "fr"\n')
