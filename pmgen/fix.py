@@ -54,9 +54,10 @@ def fix_text(postmortem: Postmortem, required: tuple[str, ...], titles: dict[str
         output.append(text)
     tail = [block for _, blocks in sorted(inserts.items()) for block in blocks]
     if tail:
-        if output and not output[-1].endswith(("\n", "\r")):
+        last = output[-1] if output else ""
+        if last and not last.endswith(("\n", "\r")):
             output.append(newline)
-        if output and output[-1].strip():
+        if last.strip():
             output.append(newline)
         tail[-1] = tail[-1].removesuffix(newline)  # one line ending at the end of the file
         output.extend(tail)

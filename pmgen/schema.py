@@ -172,9 +172,13 @@ def _names(data: dict[str, Any], key: str, invalid: Any) -> tuple[str, ...]:
         return tuple(part.strip() for part in value.split(",") if part.strip())
     if isinstance(value, list) and all(_is_name(item) for item in value):
         return tuple(str(item).strip() for item in value if str(item).strip())
+    kind = _kind(value)
+    if isinstance(value, list):
+        bad = next(item for item in value if not _is_name(item))
+        kind = f"a list holding {'an empty item' if bad is None else _kind(bad)}"
     invalid(
         key,
-        f"`{key}` must be a list of names, not {_kind(value)}",
+        f"`{key}` must be a list of names, not {kind}",
         f"Write `{key}: [web, base-de-donnees]`.",
     )
     return ()

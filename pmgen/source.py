@@ -23,7 +23,7 @@ SKIPPED_NAMES = frozenset({"readme.md", "readme.markdown"})
 MAX_YAML_NODES = 10_000
 _BOM = "\ufeff"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 
 
@@ -208,13 +208,28 @@ class _ParseError:
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe YAML loader, keeping an impossible date (`2021-02-30`) as text for PM103."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """A date or datetime; the text as written when no such day exists."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def _parse_yaml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
     hint = (
         "Quote values that contain `: ` or start with a special character, and indent "
         "nested values consistently."
     )
-    loader = yaml.SafeLoader(raw)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(raw)
         node = loader.get_single_node()
         if node is None:
             return {}, {}
@@ -232,10 +247,15 @@ def _parse_yaml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (error.context, error.problem) if part)
         return _ParseError(line, column, f"front matter is not valid YAML: {what}", hint)
+    except yaml.reader.ReaderError as error:
+        line = raw[: error.position].count("\n") + 1
+        column = error.position - raw.rfind("\n", 0, error.position)
+        return _ParseError(line, column, f"front matter is not valid YAML: {error.reason}", hint)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
         return _ParseError(1, 1, f"front matter is not valid YAML: {error}", hint)
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         return _ParseError(
             1,
@@ -265,12 +285,16 @@ def _parse_toml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
-        match = _TOML_LINE.search(str(error))
-        line = int(match.group(1)) if match else 1
+        match = _TOML_WHERE.search(str(error))
+        if match and match.group(1):
+            line, column = int(match.group(1)), int(match.group(2))
+        else:  # at the end of the document, or no position given
+            line, column = (len(raw.split("\n")) if match else 1), 1
+        what = _TOML_WHERE.sub("", str(error))
         return _ParseError(
             line,
-            1,
-            f"front matter is not valid TOML: {error}",
+            column,
+            f"front matter is not valid TOML: {what}",
             'Quote string values: `title = "Panne"`.',
         )
     key_lines: dict[str, int] = {}

@@ -61,7 +61,7 @@ def check_missing_sections(postmortem: Postmortem, context: Context) -> Iterator
             continue
         spec = context.config.section_spec(section_id)
         line = insertion_line(postmortem, context.config.required, section_id)
-        line = min(line, len(split_lines(postmortem.document.text)))
+        line = min(line, last_line(postmortem.document.text))
         other = spec.title("en" if lang == "fr" else "fr")
         yield finding(
             "PM201",
@@ -72,6 +72,11 @@ def check_missing_sections(postmortem: Postmortem, context: Context) -> Iterator
             f"Add a `## {spec.title(lang)}` (or `## {other}`) heading; "
             "`pmgen lint --fix` inserts it at its place.",
         )
+
+
+def last_line(text: str) -> int:
+    """The number of the file's last line (a final line ending does not open another)."""
+    return max(1, len(split_lines(text)) - int(text.endswith(("\n", "\r"))))
 
 
 def check_empty_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
@@ -139,6 +144,7 @@ def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic
     for link in iter_links(postmortem.tokens):
         start = document.body_line - 1 + link.block_start
         end = document.body_line - 1 + link.block_end
+        written = as_written(lines, start, end, link.raw_target)
         if link.kind == "image" and not link.alt.strip():
             line, column = locate(lines, start, end, "![")
             yield finding(
@@ -146,12 +152,12 @@ def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic
                 document.display_path,
                 line,
                 column,
-                f"image `{link.raw_target}` has no alternative text",
+                f"image `{written}` has no alternative text",
                 "Describe what the image shows between the brackets: `![…](…)`.",
             )
-        problem = link_problem(link.raw_target, document.path, document.root)
+        problem = link_problem(link.raw_target, document.path, document.root, written)
         if problem is not None:
-            line, column = locate(lines, start, end, link.raw_target)
+            line, column = locate(lines, start, end, written)
             yield finding(
                 "PM301",
                 document.display_path,
@@ -163,11 +169,19 @@ def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic
             )
 
 
-def link_problem(target: str, source: Path, root: Path) -> str | None:
+def as_written(lines: list[str], start: int, end: int, target: str) -> str:
+    """The target as the file spells it (markdown-it percent-encodes spaces, accents, `\\`)."""
+    for candidate in (target, urllib.parse.unquote(target)):
+        if any(candidate in line for line in lines[start:end]):
+            return candidate
+    return target
+
+
+def link_problem(target: str, source: Path, root: Path, shown: str | None = None) -> str | None:
     """Why a link target is broken, or None for a working relative path or a web URL."""
     if not target or target.startswith(("#", "?", "//")):
         return None
-    what = f"`{target}`"
+    what = f"`{shown or target}`"
     scheme = _SCHEME.match(target)
     if scheme:
         return (
