@@ -13,7 +13,7 @@ from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pmgen.export import index_json
 from pmgen.library import build_library
 from pmgen.links import asset_copies, make_rewriter
-from pmgen.model import OutputFile, Postmortem
+from pmgen.model import AssetCopy, OutputFile, Postmortem
 from pmgen.output import check_output_folder, write_site
 from pmgen.render import (
     SiteInfo,
@@ -23,6 +23,8 @@ from pmgen.render import (
     render_sitemap,
     theme_folder,
 )
+from pmgen.search import available as search_available
+from pmgen.search import index_site
 
 # Findings that leave a postmortem without what a page needs (readable text, title, date).
 FATAL_CODES = frozenset({"PM001", "PM002", "PM101", "PM102"})
@@ -38,6 +40,7 @@ class BuildOptions:
     drafts: bool = False
     strict: bool = False
     updated: dt.datetime | None = None
+    search: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +79,12 @@ def build_site(
         return BuildResult(diagnostics, blocking, options.output)
     postmortems = [item.postmortem for item in parsed if item.postmortem is not None]
     published = [p for p in postmortems if options.drafts or not p.fields.is_draft]
-    files, copies, notices = _render(config, options, published, progress)
-    write_site(options.output, files, copies)
+    search = options.search and config.search and search_available()
+    files, copies, notices = _render(config, options, published, today, search, progress)
+    if options.search and config.search and not search:
+        notices += ("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').",)
+    finish = (lambda staging: index_site(staging, config.lang)) if search else None
+    write_site(options.output, files, copies, finish)
     return BuildResult(
         diagnostics,
         (),
@@ -125,10 +132,14 @@ def _render(
     config: Config,
     options: BuildOptions,
     published: list[Postmortem],
+    today: dt.date,
+    search: bool,
     progress: Callable[[int, int], None] | None,
-) -> tuple[list[OutputFile], list, tuple[str, ...]]:
+) -> tuple[list[OutputFile], list[AssetCopy], tuple[str, ...]]:
     library = build_library(published)
-    site = SiteInfo(config.title, config.lang, options.site_url, config.html == "escape")
+    site = SiteInfo(
+        config.title, config.lang, options.site_url, config.html == "escape", today, search
+    )
     env = environment(config.root / "templates")
     files = render_pages(library, site, env, make_rewriter(library), progress)
     notices: list[str] = []

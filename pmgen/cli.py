@@ -29,6 +29,7 @@ from pmgen.formatters import (
 from pmgen.gitchanges import changed_paths
 from pmgen.lint import Selection
 from pmgen.rules import find_rule
+from pmgen.source import display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -94,6 +95,11 @@ config_option = click.option(
 @click.option("--select", multiple=True, help="Only these code prefixes (e.g. PM2,PM301).")
 @click.option("--ignore", multiple=True, help="Skip these code prefixes.")
 @click.option(
+    "--min-severity",
+    type=click.Choice([s.label for s in Severity]),
+    help="Report findings from this severity up (default: warning; info is opt-in).",
+)
+@click.option(
     "--changed-since", metavar="REF", help="Only files changed between REF and the working tree."
 )
 @click.option("--fix", is_flag=True, help="Insert missing required section headings.")
@@ -105,6 +111,7 @@ def lint(
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    min_severity: str | None,
     changed_since: str | None,
     fix: bool,
     config_file: Path | None,
@@ -113,7 +120,8 @@ def lint(
     config = _config(config_file)
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
-    selection = Selection(_codes(select) or None, _codes(ignore))
+    shown = Severity.parse(min_severity) if min_severity else None
+    selection = Selection(_codes(select) or None, _codes(ignore), shown)
     report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix)
     for path in report.fixed:
         click.echo(f"fixed {path}", err=True)
@@ -142,6 +150,118 @@ def explain_rule(code: str) -> None:
         click.echo(f"pmgen: no rule {code!r}; `pmgen rules` lists them.", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(format_rule(rule.code), nl=False)
+
+
+@main.command()
+@click.argument("title")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the incident (default: today).",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language (default: config).")
+@click.option("--severity", help="Severity, e.g. SEV2.")
+@click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: the content folder).",
+)
+@config_option
+@_reported
+def new(
+    title: str,
+    day: dt.datetime | None,
+    lang: str | None,
+    severity: str | None,
+    services: tuple[str, ...],
+    folder: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Create a draft postmortem with every required section."""
+    from pmgen.gitchanges import git_user_name
+    from pmgen.scaffold import AlreadyExists, NewPostmortem, authors_from, create_postmortem
+
+    config = _config(config_file)
+    spec = NewPostmortem(
+        title=title,
+        date=(day.date() if day else dt.date.today()),
+        lang=lang or config.lang,
+        severity=severity,
+        services=services,
+        authors=authors_from([git_user_name(Path.cwd())]),
+    )
+    try:
+        path = create_postmortem(config, spec, folder)
+    except AlreadyExists as error:
+        click.echo(f"pmgen: {error}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(display_path(path, Path.cwd()))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--drafts/--no-drafts",
+    default=True,
+    show_default=True,
+    help="Show postmortems marked `status: draft`.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@config_option
+@_reported
+def serve(port: int, host: str, drafts: bool, open_browser: bool, config_file: Path | None) -> None:
+    """Build, serve on loopback and rebuild on change, with lint findings on each page."""
+    import threading
+    import webbrowser
+
+    from pmgen import serve as live
+
+    state = live.ServeState(site=live.temporary_site())
+    try:
+        first = live.rebuild(state, Path.cwd(), config_file, drafts, Path.cwd())
+        server = live.start_server(state, host, port)
+        url = f"http://{host}:{server.server_address[1]}/"
+        _report_serve(first, 0.0)
+        click.echo(f"Serving {url} (Ctrl-C to stop)", err=True)
+        stop = threading.Event()
+        watcher = threading.Thread(
+            target=live.watch,
+            daemon=True,
+            args=(state, Path.cwd(), config_file, drafts, Path.cwd(), stop, _report_serve),
+        )
+        watcher.start()
+        if open_browser:
+            webbrowser.open(url)
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            click.echo("\nStopped.", err=True)
+        finally:
+            stop.set()
+            server.server_close()
+    finally:
+        live.remove_site(state.site)
+
+
+def _report_serve(result: BuildResult | str, seconds: float) -> None:
+    if isinstance(result, str):
+        click.echo(f"build error: {result}", err=True)
+    elif not result.ok:
+        click.echo(
+            f"build error: {len(result.blocking)} blocking finding(s); the browser "
+            "shows them until the file is fixed.",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"built {result.postmortems} postmortem(s) in {seconds:.2f} s, "
+            f"{len(result.diagnostics)} finding(s)",
+            err=True,
+        )
 
 
 SHOWN_FINDINGS = 5
@@ -255,3 +375,70 @@ def _report_build(result: BuildResult, strict: bool) -> None:
     )
     click.echo(f"Built {result.postmortems} postmortem(s){drafts} into {result.output}")
     click.echo(f"Open {result.output / 'index.html'}")
+
+
+@main.command()
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch to publish to.")
+@click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("--message", "-m", help="Commit message (default: Publish postmortems (pmgen X)).")
+@click.option("--cname", metavar="DOMAIN", help="Write a CNAME file for a custom domain.")
+@click.option("--base-url", help="Absolute URL the site is published at (overrides site_url).")
+@click.option("--dry-run", is_flag=True, help="Build and commit, but push nothing, move no ref.")
+@config_option
+@_reported
+def publish(
+    branch: str,
+    remote: str,
+    message: str | None,
+    cname: str | None,
+    base_url: str | None,
+    dry_run: bool,
+    config_file: Path | None,
+) -> None:
+    """Build the site and push it to a branch (gh-pages) as one new commit.
+
+    The working tree, the index and the current branch are never touched; the local branch
+    moves only once the remote accepted the push.
+    """
+    from pmgen.publish import DEFAULT_MESSAGE, PublishOptions, PushRejected, publish_site
+
+    config = _config(config_file)
+    options = PublishOptions(
+        site_url=(base_url if base_url is not None else config.site_url).strip(),
+        branch=branch,
+        remote=remote,
+        message=message or DEFAULT_MESSAGE,
+        cname=cname or "",
+        dry_run=dry_run,
+        updated=_source_date_epoch(),
+    )
+    try:
+        result = publish_site(config, options, Path.cwd(), dt.date.today())
+    except PushRejected as error:
+        click.echo(f"pmgen: {error}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    if result.build.diagnostics:
+        counts = count_by_severity(result.build.diagnostics)
+        click.echo(
+            f"lint: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
+            f"{counts[Severity.INFO]} info (`pmgen lint` lists them)",
+            err=True,
+        )
+    if not result.ok:
+        click.echo("build failed; nothing was committed or pushed:", err=True)
+        click.echo(format_text(result.build.blocking, 0).rsplit("\n", 2)[0], err=True)
+        sys.exit(EXIT_FINDINGS)
+    parent = f"{result.parent} ({result.parent_ref})" if result.parent else "none (new branch)"
+    what = f"{result.build.postmortems} postmortem(s), {result.files} file(s)"
+    if dry_run:
+        click.echo(f"Dry run: would push {result.commit} to {remote} {branch}")
+        click.echo(f"  parent: {parent}")
+        click.echo(f"  {what}")
+        click.echo("Nothing was pushed and no ref was updated.")
+    else:
+        click.echo(f"Published {what} to {remote} {branch}")
+        click.echo(f"  commit: {result.commit}")
+        click.echo(f"  parent: {parent}")
+    if result.cname:
+        click.echo(f"  CNAME: {result.cname}")
+    sys.exit(EXIT_OK)

@@ -94,8 +94,15 @@ DEFAULTS: dict[str, Any] = {
     "title": "Postmortems",
     "timezone": "Europe/Paris",
     "html": "sanitize",
+    "search": True,
     "sections": {"required": list(DEFAULT_REQUIRED), "aliases": {}, "titles": {}},
-    "lint": {"select": ["PM"], "ignore": [], "severity": {}, "per_path": {}},
+    "lint": {
+        "select": ["PM"],
+        "ignore": [],
+        "severity": {},
+        "per_path": {},
+        "min_severity": "warning",
+    },
 }
 PER_PATH_KEYS = {"select": [], "ignore": [], "severity": {}}
 # Tables whose keys are the user's own (section ids, rule codes), not schema keys.
@@ -117,6 +124,8 @@ class LintSettings:
 
     rules: RuleSettings = field(default_factory=RuleSettings)
     per_path: tuple[tuple[str, RuleSettings], ...] = ()
+    # Findings below this severity are not reported (info findings are opt-in).
+    min_severity: Severity = Severity.WARNING
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,7 @@ class Config:
     title: str
     timezone: str
     html: str
+    search: bool
     sections: tuple[SectionSpec, ...]
     required: tuple[str, ...]
     lint: LintSettings
@@ -209,6 +219,7 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
         title=_string(merged["title"], where, "title"),
         timezone=_string(merged["timezone"], where, "timezone"),
         html=html,
+        search=_boolean(merged["search"], where, "search"),
         sections=specs,
         required=required,
         lint=LintSettings(
@@ -217,8 +228,16 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
                 (pattern, _rule_settings(table, where, f"lint.per_path.{pattern!r}", ()))
                 for pattern, table in _table(lint_raw["per_path"], where, "lint.per_path").items()
             ),
+            min_severity=_severity(lint_raw["min_severity"], where, "lint.min_severity"),
         ),
     )
+
+
+def _severity(value: Any, where: str, key: str) -> Severity:
+    try:
+        return Severity.parse(_string(value, where, key))
+    except ValueError as error:
+        raise ConfigError(f"{where}: `{key}`: {error}.") from None
 
 
 def _pmgen_table(pyproject: Mapping[str, Any]) -> Any:
@@ -314,6 +333,12 @@ def _rule_settings(
         ),
         severity=severities,
     )
+
+
+def _boolean(value: Any, where: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: `{key}` must be true or false, not {value!r}.")
+    return value
 
 
 def _string(value: Any, where: str, key: str) -> str:

@@ -173,7 +173,7 @@ def format_rule(code: str) -> str:
 
 def format_rules() -> str:
     """The catalogue, one rule a line."""
-    return "".join(f"{r.code}  {r.name:<20} {r.severity.label:<8} {r.summary}\n" for r in RULES)
+    return "".join(f"{r.code}  {r.name:<24} {r.severity.label:<8} {r.summary}\n" for r in RULES)
 
 
 def _name(code: str) -> str:

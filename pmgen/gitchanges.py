@@ -32,3 +32,15 @@ def _git(args: list[str], cwd: Path, failure: str | None = None) -> str:
         detail = failure or result.stderr.strip() or f"git {args[0]} failed"
         raise PmgenError(f"--changed-since: {detail}")
     return result.stdout
+
+
+def git_user_name(cwd: Path) -> str | None:
+    """`git config user.name`, or None when git or the setting is missing."""
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    name = result.stdout.strip()
+    return name if result.returncode == 0 and name else None

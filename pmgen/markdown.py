@@ -39,7 +39,7 @@ def parser() -> MarkdownIt:
     """
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin)
+    md.use(footnote_plugin).use(tasklists_plugin, label=True)
     md.use(anchors_plugin, min_level=2, max_level=6, slug_func=slugify)
     for name, rule in _RENDER_RULES.items():
         md.add_render_rule(name, rule)
@@ -163,7 +163,7 @@ def _raw_html(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
 ) -> str:
     content = tokens[idx].content
-    if _options(env).escape_html and not content.startswith(_TASK_CHECKBOX):
+    if _options(env).escape_html and not _from_tasklist(tokens, idx):
         escaped = html.escape(content)
         return f"<p>{escaped}</p>\n" if tokens[idx].block else escaped
     return content
@@ -185,6 +185,21 @@ def _fence(
 
 # The checkbox the task-list plugin inserts as raw HTML: ours, not the author's.
 _TASK_CHECKBOX = '<input class="task-list-item-checkbox"'
+
+
+def _from_tasklist(tokens: Sequence[Token], idx: int) -> bool:
+    """True for the `<label>`, checkbox and `</label>` the task-list plugin wrote."""
+    content = tokens[idx].content
+    if content.startswith(_TASK_CHECKBOX):
+        return True
+    if content == "<label>":
+        return idx + 1 < len(tokens) and tokens[idx + 1].content.startswith(_TASK_CHECKBOX)
+    if content == "</label>":
+        return idx == len(tokens) - 1 and any(
+            t.content.startswith(_TASK_CHECKBOX) for t in tokens[:idx]
+        )
+    return False
+
 
 _RENDER_RULES = {
     "link_open": _link_open,

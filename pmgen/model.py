@@ -110,6 +110,9 @@ class Postmortem:
     sections: tuple[Section, ...]
     summary: str
     summary_span: tuple[int, int]
+    incident: Incident
+    # chartspec.ChartBlock values (a higher layer's type: charts are drawn above the model).
+    charts: tuple[Any, ...]
     diagnostics: tuple[Diagnostic, ...]
 
     def section(self, section_id: str) -> Section | None:
@@ -131,3 +134,62 @@ class AssetCopy:
 
     source: Path
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One entry of the timeline: when (if a time was recognised), what, and where."""
+
+    time: dt.datetime | None
+    approximate: bool
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """One action item: text, done or open, owner, due date, tracker links, file line."""
+
+    text: str
+    done: bool
+    owner: str | None
+    due: dt.date | None
+    links: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Milestones:
+    """The incident's key instants (time-zone aware); None when unknown."""
+
+    started: dt.datetime | None = None
+    detected: dt.datetime | None = None
+    mitigated: dt.datetime | None = None
+    resolved: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    """Impact, time to detect, time to mitigate and time to resolve; None when unknown."""
+
+    impact: dt.timedelta | None = None
+    detect: dt.timedelta | None = None
+    mitigate: dt.timedelta | None = None
+    resolve: dt.timedelta | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """What the postmortem says as data: zone, milestones, timeline, durations, actions."""
+
+    timezone: str
+    declared: Milestones
+    effective: Milestones
+    events: tuple[TimelineEvent, ...]
+    durations: Durations
+    actions: tuple[ActionItem, ...]
+
+    @property
+    def open_actions(self) -> tuple[ActionItem, ...]:
+        """The action items not done yet."""
+        return tuple(action for action in self.actions if not action.done)

@@ -6,7 +6,7 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pmgen.errors import PmgenError
@@ -41,7 +41,12 @@ def check_output_folder(output: Path, content: Path) -> None:
         raise PmgenError(f"refusing to write the site to {output}: {why}.")
 
 
-def write_site(output: Path, files: Sequence[OutputFile], copies: Sequence[AssetCopy]) -> None:
+def write_site(
+    output: Path,
+    files: Sequence[OutputFile],
+    copies: Sequence[AssetCopy],
+    finish: Callable[[Path], None] | None = None,
+) -> None:
     """Write every file into a fresh folder beside `output`, then put it in place at once.
 
     A failure at any point leaves the previous site exactly as it was.
@@ -58,6 +63,8 @@ def write_site(output: Path, files: Sequence[OutputFile], copies: Sequence[Asset
             target = _inside(staging, copy.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(copy.source, target)
+        if finish is not None:
+            finish(staging)  # e.g. the search index, built over the complete staged site
         (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(staging, output)
     except OSError as error:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pmgen.chartspec import read_charts
 from pmgen.config import Config
+from pmgen.i18n import words
+from pmgen.incident import read_incident
 from pmgen.markdown import Token, parse
 from pmgen.model import Document, Postmortem
 from pmgen.schema import read_fields
@@ -23,6 +26,10 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
     body_lines = len(split_lines(document.body))
     span = summary_span(tokens)
     sections = find_sections(tokens, headings, config.sections, document.body_line, body_lines)
+    incident, incident_found = read_incident(document, fields, tokens, sections, config.timezone)
+    charts, chart_found = read_charts(document, tokens, incident, words(fields.lang))
+    if document.front_matter_valid:
+        found = (*found, *incident_found)
     return Postmortem(
         document=document,
         tokens=tuple(tokens),
@@ -31,7 +38,9 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
         sections=sections,
         summary=summary_text(tokens, span, document.body),
         summary_span=span,
-        diagnostics=found,
+        incident=incident,
+        charts=charts,
+        diagnostics=(*found, *chart_found),
     )
 
 

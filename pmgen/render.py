@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,16 +11,25 @@ from typing import Any
 
 import jinja2
 
-from pmgen.i18n import format_date, words
+from pmgen.i18n import format_date, format_duration, words
 from pmgen.library import TAXONOMIES, Entry, Library, Term, term_url
 from pmgen.markdown import RenderOptions, render
 from pmgen.model import OutputFile
 from pmgen.sanitize import clean_html
+from pmgen.views import actions_view, body_html, incident_view, stats_view
 
 PACKAGE_THEME = Path(__file__).resolve().parent / "templates"
 SOURCE_THEME = Path(__file__).resolve().parent.parent / "templates"
 # Templates a site may override in its own `templates/` folder (see docs/theme.md).
-PAGE_TEMPLATES = ("index.html", "postmortem.html", "taxonomy.html", "term.html", "404.html")
+PAGE_TEMPLATES = (
+    "index.html",
+    "postmortem.html",
+    "taxonomy.html",
+    "term.html",
+    "actions.html",
+    "stats.html",
+    "404.html",
+)
 
 # rewriter_for(entry, root, own_page) -> href rewriter (see links.make_rewriter).
 RewriterFactory = Callable[[Entry, str, bool], Callable[[str], str]]
@@ -32,7 +43,7 @@ def theme_folder() -> Path:
 def environment(site_templates: Path | None) -> jinja2.Environment:
     """Autoescaping, strict Jinja2 over the site's own templates (if any), then the theme."""
     folders = [site_templates] if site_templates and site_templates.is_dir() else []
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*map(str, folders), str(theme_folder())]),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -40,6 +51,8 @@ def environment(site_templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["yaml"] = _yaml_string
+    return env
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,8 @@ class SiteInfo:
     lang: str
     site_url: str
     escape_html: bool
+    today: dt.date
+    search: bool = False
 
 
 def root_of(url: str) -> str:
@@ -65,7 +80,10 @@ def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
         "root": root,
         "words": words(lang),
         "feed": f"{root}feed.xml" if site.site_url else None,
-        "nav": [{"kind": kind, "url": f"{root}{kind}/index.html"} for kind in TAXONOMIES],
+        "nav": [
+            {"kind": kind, "url": f"{root}{kind}/index.html"}
+            for kind in (*TAXONOMIES, "actions", "stats", *(("search",) if site.search else ()))
+        ],
     }
 
 
@@ -100,6 +118,10 @@ def render_pages(
                     term_context(term, site, rewriter_for),
                 )
             )
+    files.append(_page(env, "actions.html", "actions/index.html", actions_context(library, site)))
+    files.append(_page(env, "stats.html", "stats/index.html", stats_context(library, site)))
+    if site.search:
+        files.append(_page(env, "search.html", "search/index.html", search_context(site)))
     files.append(_page(env, "404.html", "404.html", not_found_context(site)))
     return files
 
@@ -108,10 +130,8 @@ def _page(env: jinja2.Environment, template: str, path: str, context: dict[str, 
     return OutputFile(path, env.get_template(template).render(context).encode("utf-8"))
 
 
-def _html(entry: Entry, span: tuple[int, int] | None, options: RenderOptions) -> str:
-    tokens = entry.postmortem.tokens
-    chosen = tokens if span is None else tokens[span[0] : span[1]]
-    return clean_html(render(chosen, options))
+def _html(entry: Entry, span: tuple[int, int], options: RenderOptions) -> str:
+    return clean_html(render(entry.postmortem.tokens[span[0] : span[1]], options))
 
 
 def listing(
@@ -135,9 +155,17 @@ def listing(
                 "services": list(fields.services),
                 "status": fields.status,
                 "summary_html": _html(entry, entry.postmortem.summary_span, options),
+                "duration": _impact(entry, fields.lang),
+                "actions_open": len(entry.postmortem.incident.open_actions),
+                "actions_total": len(entry.postmortem.incident.actions),
             }
         )
     return items
+
+
+def _impact(entry: Entry, lang: str) -> str | None:
+    span = entry.postmortem.incident.durations.impact
+    return format_duration(span, lang) if span is not None else None
 
 
 def index_context(
@@ -177,6 +205,7 @@ def postmortem_context(
         escape_html=site.escape_html,
         anchor_label=words(fields.lang)["anchor"],
     )
+    incident = incident_view(entry, fields.lang, site.today)
     toc = [
         {"id": postmortem.tokens[h.token_index].attrGet("id"), "text": h.text, "level": h.level}
         for h in postmortem.headings
@@ -196,7 +225,8 @@ def postmortem_context(
         "tags": [term("tags", name) for name in fields.tags],
         "authors": list(fields.authors),
         "toc": toc,
-        "body_html": _html(entry, None, options),
+        "body_html": body_html(entry, options, fields.lang),
+        "incident": incident,
         "newer": _neighbour(newer, root),
         "older": _neighbour(older, root),
     }
@@ -232,6 +262,33 @@ def term_context(term: Term, site: SiteInfo, rewriter_for: RewriterFactory) -> d
         "name": term.name,
         "entries": listing(term.entries, root, site, rewriter_for),
     }
+
+
+def actions_context(library: Library, site: SiteInfo) -> dict[str, Any]:
+    """Every open action across postmortems, oldest first, overdue ones marked."""
+    root = root_of("actions/")
+    return {
+        "site": site_context(site, root, site.lang),
+        "page_title": words(site.lang)["open_actions"],
+        "actions": actions_view(library, root, site.today, site.lang),
+    }
+
+
+def stats_context(library: Library, site: SiteInfo) -> dict[str, Any]:
+    """Incidents per month, impact, time to resolve per quarter, by severity and service."""
+    root = root_of("stats/")
+    return {
+        "site": site_context(site, root, site.lang),
+        "page_title": words(site.lang)["stats"],
+        "charts": stats_view(library, site.lang),
+        "count": len(library.entries),
+    }
+
+
+def search_context(site: SiteInfo) -> dict[str, Any]:
+    """The search page (Pagefind UI over the index built at the end of the build)."""
+    root = root_of("search/")
+    return {"site": site_context(site, root, site.lang), "page_title": words(site.lang)["search"]}
 
 
 def not_found_context(site: SiteInfo) -> dict[str, Any]:
@@ -286,3 +343,13 @@ def render_sitemap(library: Library, site: SiteInfo, env: jinja2.Environment) ->
             urls.append({"loc": f"{base}{kind}/", "lastmod": None})
         urls += [{"loc": f"{base}{t.url}", "lastmod": None} for t in library.terms[kind]]
     return _page(env, "sitemap.xml", "sitemap.xml", {"urls": urls})
+
+
+def render_skeleton(env: jinja2.Environment, lang: str, context: dict[str, Any]) -> str:
+    """The `pmgen new` skeleton (`new/postmortem.<lang>.md`, overridable), never autoescaped."""
+    return env.get_template(f"new/postmortem.{lang}.md").render(context)
+
+
+def _yaml_string(value: Any) -> str:
+    """A YAML scalar: JSON's double-quoted string is valid YAML; None is an empty value."""
+    return "" if value is None else json.dumps(str(value), ensure_ascii=False)

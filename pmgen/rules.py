@@ -73,6 +73,15 @@ RULES: tuple[Rule, ...] = (
         "Use the type and values the message lists; unknown keys are kept and ignored.",
     ),
     Rule(
+        "PM104",
+        "milestones-out-of-order",
+        Severity.ERROR,
+        "The milestones are not in order: started ≤ detected ≤ mitigated ≤ resolved.",
+        "Durations are computed from the milestones; out of order they come out negative.",
+        "started_at: 2021-09-22T16:00:00+02:00\nresolved_at: 2021-09-22T15:26:00+02:00",
+        "Check the day, the hour and the time zone of each `*_at` field.",
+    ),
+    Rule(
         "PM105",
         "future-date",
         Severity.WARNING,
@@ -151,6 +160,17 @@ RULES: tuple[Rule, ...] = (
         "Remove the leading indentation; for real code, use a fenced block (```).",
     ),
     Rule(
+        "PM304",
+        "timeline-entry",
+        Severity.WARNING,
+        "The timeline has no timed entry, or its timed entries go back in time.",
+        "Without times pmgen cannot draw the timeline or compute durations; an entry out of "
+        "order is usually a typo (16:40 for 15:40) or a missing day heading.",
+        "## Chronologie\n* 16:40 — alerte\n* 16:10 — premiers signalements",
+        "Start each entry with its time (`* 16:10 — …`), add a day heading (`### 2021-09-23`) "
+        "or `le lendemain` when the incident crosses midnight.",
+    ),
+    Rule(
         "PM305",
         "placeholder-text",
         Severity.WARNING,
@@ -158,6 +178,26 @@ RULES: tuple[Rule, ...] = (
         "A placeholder in a published postmortem says the analysis was never finished.",
         "## Analyse\n\nTODO",
         "Write the missing text, or keep `status: draft` until it is written.",
+    ),
+    Rule(
+        "PM306",
+        "invalid-chart",
+        Severity.ERROR,
+        "A ```chart block does not parse, names a missing file or column, or has unusable values.",
+        "The page would show an empty chart, or none.",
+        "```chart\ntype: line\ndata: temps-de-reponse.csv\nx: heure\ny: mediane_ms\n```"
+        "   (with no such file or column)",
+        "Keys: type (line, area, bar), title, data (CSV beside the postmortem) or rows, x, y, "
+        "unit, markers [{at, label}] or milestone names, windows [{start, end, label}], impact.",
+    ),
+    Rule(
+        "PM307",
+        "action-without-owner",
+        Severity.INFO,
+        "An open action item has no owner.",
+        "An action nobody owns is rarely done.",
+        "* [ ] Passer la base de données sur un cluster",
+        "Name an owner: `@camille`, `(owner: Camille)` or `responsable : Camille`.",
     ),
 )
 

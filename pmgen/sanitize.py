@@ -38,6 +38,7 @@ TAGS = frozenset(
         "input",
         "ins",
         "kbd",
+        "label",
         "li",
         "mark",
         "ol",

@@ -305,3 +305,15 @@ def _parse_toml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError
         if match:
             key_lines.setdefault(match.group(1), number)
     return data, key_lines
+
+
+def parse_yaml_block(text: str) -> tuple[dict[str, Any], dict[str, int]] | tuple[int, int, str]:
+    """A YAML mapping from a fenced block: (data, key lines counted from 1 at the block's first
+    line), or (line, column, message) when it does not parse. Same safe loader and bounds as
+    front matter."""
+    parsed = _parse_yaml(text)
+    if isinstance(parsed, _ParseError):
+        message = parsed.message.replace("front matter", "the chart spec")
+        return parsed.line, parsed.column, message
+    data, key_lines = parsed
+    return data, {key: line - 1 for key, line in key_lines.items()}

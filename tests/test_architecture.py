@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "output": 1,
     "sanitize": 1,
     "i18n": 1,
+    "search": 1,
     # 2: meaning drawn from the parsed document.
     "sections": 2,
     "schema": 2,
@@ -47,9 +48,12 @@ LAYERS: dict[str, int] = {
     "charts": 3,
     "library": 3,
     "links": 3,
+    "incident": 3,
+    "chartspec": 3,
     # 4: pages.
     "render": 4,
     "export": 4,
+    "views": 4,
     # 5: use cases.
     "check": 5,
     "build": 5,

@@ -105,7 +105,7 @@ def test_fixture_csv_chart_and_inline_category_chart() -> None:
                 ),
                 unit="ms",
                 markers=(
-                    Marker(dt.datetime(2023, 1, 4, 5, 13, tzinfo=offset(1)), "detected"),
+                    Marker(dt.datetime(2023, 1, 4, 5, 13, tzinfo=offset(1)), "Détection"),
                     Marker(dt.datetime(2023, 1, 4, 5, 30, tzinfo=offset(1)), "Ajout d'un nœud"),
                 ),
                 windows=(Window(window_start, window_end, "Impact"),),
@@ -226,7 +226,7 @@ def test_markers_by_time_and_by_milestone(tmp_path: Path) -> None:
         "  - {at: 2021-09-22T14:20:00Z, label: Alerte}\n",
     )
     assert chart.markers == (
-        Marker(paris("16:10"), "detected"),
+        Marker(paris("16:10"), "Détection"),
         Marker(paris("16:26"), "Retour"),
         Marker(paris("16:00"), "started"),
         Marker(paris("16:18"), "Redémarrage"),

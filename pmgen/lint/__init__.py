@@ -13,14 +13,17 @@ from pmgen.diagnostics import Diagnostic, Severity
 from pmgen.lint.checks import (
     Check,
     Context,
+    check_action_owners,
     check_code_prose,
     check_duplicate_sections,
     check_empty_sections,
     check_future_date,
     check_links,
+    check_milestone_order,
     check_missing_sections,
     check_placeholders,
     check_section_order,
+    check_timeline,
 )
 from pmgen.model import Postmortem
 from pmgen.rules import DRAFT_RELAXED
@@ -29,14 +32,17 @@ __all__ = ["CHECKS", "Context", "Selection", "filter_findings", "lint_postmortem
 
 # The checks, in the order their findings are produced (output is sorted by position anyway).
 CHECKS: list[Check] = [
+    check_milestone_order,
     check_future_date,
     check_missing_sections,
     check_empty_sections,
     check_duplicate_sections,
     check_section_order,
     check_links,
+    check_timeline,
     check_code_prose,
     check_placeholders,
+    check_action_owners,
 ]
 
 _DISABLE = re.compile(r"<!--\s*pmgen-disable\b(?P<codes>[^>]*?)-->")
@@ -48,6 +54,7 @@ class Selection:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    min_severity: Severity | None = None
 
 
 def lint_postmortem(postmortem: Postmortem, context: Context) -> tuple[Diagnostic, ...]:
@@ -87,6 +94,7 @@ def filter_findings(
     # The last table with a `select` wins; a per-path table without one keeps the one before.
     select = selection.select or next((s.select for s in reversed(settings) if s.select), ())
     ignore = selection.ignore + tuple(p for s in settings for p in s.ignore)
+    shown = selection.min_severity or config.lint.min_severity
     kept = []
     for finding in findings:
         if not _matches(finding.code, select) or _matches(finding.code, ignore):
@@ -96,7 +104,8 @@ def filter_findings(
             severity = rules.severity.get(finding.code, severity)
         if draft and finding.code in DRAFT_RELAXED:
             severity = min(severity, Severity.WARNING)
-        kept.append(replace(finding, severity=severity))
+        if severity >= shown:
+            kept.append(replace(finding, severity=severity))
     return tuple(kept)
 
 

@@ -251,13 +251,13 @@ def check_placeholders(postmortem: Postmortem, context: Context) -> Iterator[Dia
             found.extend(m.group(0) for m in PROMPT_PATTERN.finditer(token.content))
         for text in found:
             line, column = locate(lines, start, end, text.splitlines()[0])
-            shown = "a `pmgen new` prompt" if text.startswith("<!--") else f"`{text}`"
+            shown = "`pmgen new` prompt" if text.startswith("<!--") else f"placeholder `{text}`"
             yield finding(
                 "PM305",
                 document.display_path,
                 line,
                 column,
-                f"placeholder {shown} left in the text",
+                f"{shown} left in the text",
                 "Write the missing text, or keep `status: draft` until it is done.",
             )
 
@@ -269,3 +269,75 @@ def locate(lines: list[str], start: int, end: int, needle: str) -> tuple[int, in
         if column >= 0:
             return index + 1, column + 1
     return start + 1, 1
+
+
+def check_milestone_order(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM104: started ≤ detected ≤ mitigated ≤ resolved, as declared in the front matter."""
+    declared = postmortem.incident.declared
+    document = postmortem.document
+    chain = [
+        (key, getattr(declared, key)) for key in ("started", "detected", "mitigated", "resolved")
+    ]
+    known = [(key, moment) for key, moment in chain if moment is not None]
+    for (before, earlier), (after, later) in zip(known, known[1:], strict=False):
+        if later < earlier:
+            line = document.key_lines.get(f"{after}_at", 1)
+            yield finding(
+                "PM104",
+                document.display_path,
+                line,
+                1,
+                f"`{after}_at` ({later.isoformat()}) is before `{before}_at` "
+                f"({earlier.isoformat()})",
+                "Check the day, hour and time zone of both fields.",
+            )
+
+
+def check_timeline(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM304: a written timeline with no timed entry, or timed entries going back in time."""
+    section = postmortem.section("timeline")
+    if section is None or section.empty:
+        return  # PM201/PM202 already say so
+    events = postmortem.incident.events
+    document = postmortem.document
+    if not any(event.time is not None for event in events):
+        yield finding(
+            "PM304",
+            document.display_path,
+            section.heading.line,
+            1,
+            "the timeline has no entry starting with a time",
+            "Start entries with their time: `* 16:10 — premiers signalements`.",
+        )
+        return
+    previous = None
+    for event in events:
+        if event.time is None:
+            continue
+        if previous is not None and event.time < previous.time:
+            yield finding(
+                "PM304",
+                document.display_path,
+                event.line,
+                1,
+                f"this entry ({event.time:%Y-%m-%d %H:%M}) is earlier than the one "
+                f"before it ({previous.time:%Y-%m-%d %H:%M}, line {previous.line})",
+                "Fix the time, or add a day heading (`### 2021-09-23`) or "
+                "`le lendemain` when the incident crosses midnight.",
+            )
+        previous = event
+
+
+def check_action_owners(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM307: an open action item with no owner."""
+    for action in postmortem.incident.open_actions:
+        if action.owner is None:
+            shown = action.text if len(action.text) <= 60 else action.text[:57] + "…"
+            yield finding(
+                "PM307",
+                postmortem.document.display_path,
+                action.line,
+                1,
+                f"open action has no owner: “{shown}”",
+                "Name one: `@camille`, `(owner: Camille)` or `responsable : Camille`.",
+            )

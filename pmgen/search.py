@@ -1,0 +1,45 @@
+"""Full-text search: index the staged site with Pagefind (its PyPI package ships the binary)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+from pmgen.errors import PmgenError
+
+# Pagefind indexes pages in their own language by default; a postmortem site mixes French and
+# English pages, and one index per site is what a reader searching "have we seen this?" needs.
+BUNDLE = "pagefind"
+TIMEOUT_SECONDS = 600
+
+
+def available() -> bool:
+    """True when the Pagefind binary package is installed."""
+    return find_spec("pagefind_bin") is not None
+
+
+def index_site(folder: Path, lang: str) -> None:
+    """Write the search bundle into `folder/pagefind/`; raise PmgenError if Pagefind fails."""
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind_bin",
+        "--site",
+        str(folder),
+        "--output-subdir",
+        BUNDLE,
+        "--force-language",
+        lang,
+        "--quiet",
+    ]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=TIMEOUT_SECONDS
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PmgenError(f"search indexing failed: {error}") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise PmgenError(f"search indexing (Pagefind) failed: {detail[0]}")
