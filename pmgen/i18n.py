@@ -66,6 +66,12 @@ WORDS: dict[str, dict[str, str]] = {
         "day": "jour",
         "days": "jours",
         "search": "Rechercher",
+        "search_label": "Mots cherchés",
+        "any": "Tous",
+        "search_results": "{n} résultat(s)",
+        "search_none": "Aucun résultat.",
+        "search_unavailable": "La recherche n'est pas disponible ici : ouvrez le site depuis un "
+        "serveur web (pas en file://), ou parcourez par service, étiquette, sévérité ou année.",
         "search_needs_js": "La recherche a besoin de JavaScript ; sans lui, parcourez les "
         "postmortems par service, étiquette, sévérité ou année.",
     },
@@ -126,6 +132,12 @@ WORDS: dict[str, dict[str, str]] = {
         "day": "day",
         "days": "days",
         "search": "Search",
+        "search_label": "Search words",
+        "any": "Any",
+        "search_results": "{n} result(s)",
+        "search_none": "No results.",
+        "search_unavailable": "Search is not available here: open the site through a web server "
+        "(not file://), or browse by service, tag, severity or year.",
         "search_needs_js": "Search needs JavaScript; without it, browse the postmortems by "
         "service, tag, severity or year.",
     },

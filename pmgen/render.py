@@ -121,7 +121,7 @@ def render_pages(
     files.append(_page(env, "actions.html", "actions/index.html", actions_context(library, site)))
     files.append(_page(env, "stats.html", "stats/index.html", stats_context(library, site)))
     if site.search:
-        files.append(_page(env, "search.html", "search/index.html", search_context(site)))
+        files.append(_page(env, "search.html", "search/index.html", search_context(library, site)))
     files.append(_page(env, "404.html", "404.html", not_found_context(site)))
     return files
 
@@ -227,6 +227,7 @@ def postmortem_context(
         "toc": toc,
         "body_html": body_html(entry, options, fields.lang),
         "incident": incident,
+        "pagefind_meta": pagefind_meta(entry),
         "newer": _neighbour(newer, root),
         "older": _neighbour(older, root),
     }
@@ -285,10 +286,47 @@ def stats_context(library: Library, site: SiteInfo) -> dict[str, Any]:
     }
 
 
-def search_context(site: SiteInfo) -> dict[str, Any]:
-    """The search page (Pagefind UI over the index built at the end of the build)."""
+def search_context(library: Library, site: SiteInfo) -> dict[str, Any]:
+    """The search page: a query box and filters over the Pagefind index built with the site."""
     root = root_of("search/")
-    return {"site": site_context(site, root, site.lang), "page_title": words(site.lang)["search"]}
+    said = words(site.lang)
+    filters = [
+        {
+            "key": "services",
+            "label": said["service"],
+            "values": [t.name for t in library.terms["services"]],
+        },
+        {
+            "key": "severity",
+            "label": said["severity"],
+            "values": [t.name for t in library.terms["severity"]],
+        },
+        {"key": "year", "label": said["year"], "values": [t.name for t in library.years()]},
+    ]
+    return {
+        "site": site_context(site, root, site.lang),
+        "page_title": said["search"],
+        "filters": filters,
+        "search_words": {"results": said["search_results"], "none": said["search_none"]},
+    }
+
+
+def pagefind_meta(entry: Entry) -> list[str]:
+    """`key:value` strings for `data-pagefind-meta`: what search results show and filter on.
+
+    Pagefind's filters are not written deterministically (their files change from one build to
+    the next); its metadata is, so pmgen filters on metadata in its own small script. A
+    postmortem's services are joined with `|`.
+    """
+    fields = entry.postmortem.fields
+    pairs = {
+        "title": entry.title,
+        "date_text": format_date(entry.date, fields.lang),
+        "year": str(entry.date.year),
+        "severity": fields.severity or "",
+        "services": "|".join(fields.services),
+    }
+    return [f"{key}:{value}" for key, value in pairs.items() if value]
 
 
 def not_found_context(site: SiteInfo) -> dict[str, Any]:

@@ -50,7 +50,9 @@ def body_html(entry: Entry, options: RenderOptions, lang: str) -> str:
 
     html = clean_html(render(entry.postmortem.tokens, _with_fences(options, fence)))
     for key, chart_html in drawn.items():
-        html = html.replace(f'<div id="{key}"></div>', chart_html, 1)
+        # Chart labels and data tables are not prose: keep them out of search excerpts.
+        wrapped = f"<div data-pagefind-ignore>{chart_html}</div>"
+        html = html.replace(f'<div id="{key}"></div>', wrapped, 1)
     return html
 
 
@@ -150,6 +152,15 @@ def actions_view(library: Library, root: str, today: dt.date, lang: str) -> list
     return items
 
 
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    """Every month from the first incident's to the last one's, so quiet months show as 0."""
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def _quarter(day: dt.date) -> str:
     return f"{day.year}-T{(day.month - 1) // 3 + 1}"
 
@@ -164,7 +175,7 @@ def stats_view(library: Library, lang: str) -> list[str]:
     said = words(lang)
     french = lang == "fr"
     entries = sorted(library.entries, key=lambda e: e.date)
-    months = sorted({f"{e.date:%Y-%m}" for e in entries})
+    months = _months(entries[0].date, entries[-1].date) if entries else []
     per_month = Counter(f"{e.date:%Y-%m}" for e in entries)
     impact: Counter[str] = Counter()
     for entry in entries:

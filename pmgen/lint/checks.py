@@ -301,6 +301,8 @@ def check_timeline(postmortem: Postmortem, context: Context) -> Iterator[Diagnos
     events = postmortem.incident.events
     document = postmortem.document
     if not any(event.time is not None for event in events):
+        if postmortem.fields.date is None:
+            return  # without a date no time can be placed on a day; PM002/PM102/PM103 say so
         yield finding(
             "PM304",
             document.display_path,
