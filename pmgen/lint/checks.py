@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -279,7 +280,7 @@ def check_milestone_order(postmortem: Postmortem, context: Context) -> Iterator[
         (key, getattr(declared, key)) for key in ("started", "detected", "mitigated", "resolved")
     ]
     known = [(key, moment) for key, moment in chain if moment is not None]
-    for (before, earlier), (after, later) in zip(known, known[1:], strict=False):
+    for (before, earlier), (after, later) in itertools.pairwise(known):
         if later < earlier:
             line = document.key_lines.get(f"{after}_at", 1)
             yield finding(
