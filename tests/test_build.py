@@ -22,14 +22,20 @@ EXAMPLE = REPO.parent / "shared" / "example"
 TODAY = dt.date(2026, 11, 26)
 UPDATED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 SECTIONS = ("Contexte", "Chronologie", "Enseignements", "Analyse", "Travaux restants")
+TIMELINE = "* 16:00 — Les connexions échouent.\n* 16:26 — Retour à la normale."
 
 
 def postmortem(
     title: str = "Panne", date: str = "2022-05-04", extra: str = "", body: str = ""
 ) -> str:
-    """A small, clean postmortem with every required section."""
-    sections = "".join(f"## {name}\n\nUne phrase pour {name.lower()}.\n\n" for name in SECTIONS)
-    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\nRésumé de l'incident.\n\n{body}{sections}"
+    """A small, clean postmortem with every required section (a timeline with timed entries)."""
+    sections = "".join(
+        f"## {name}\n\n{TIMELINE if name == 'Chronologie' else f'Une phrase pour {name.lower()}.'}"
+        "\n\n"
+        for name in SECTIONS
+    )
+    front = f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\n"
+    return f"{front}Résumé de l'incident.\n\n{body}{sections}"
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -269,14 +275,16 @@ def test_raw_html_is_sanitised_or_escaped(tmp_path: Path) -> None:
 def test_english_postmortem_gets_english_words_and_dates(tmp_path: Path) -> None:
     content = tmp_path / "pm"
     content.mkdir()
+    timeline = "* 16:00 — Connections fail.\n* 16:26 — Back to normal."
     text = "---\ntitle: Outage\ndate: 2021-09-22\nlang: en\n---\n\nSummary.\n\n" + "".join(
-        f"## {n}\n\nText.\n\n"
+        f"## {n}\n\n{timeline if n == 'Timeline' else 'Text.'}\n\n"
         for n in ("Context", "Timeline", "Lessons learned", "Analysis", "Action items")
     )
     (content / "2021-09-22-outage.md").write_text(text, encoding="utf-8")
-    assert build(content, tmp_path / "site").ok
+    result = build(content, tmp_path / "site")
+    assert result.ok and result.diagnostics == ()
     page = (tmp_path / "site/2021/09/22/outage/index.html").read_text(encoding="utf-8")
-    assert "22 September 2021" in page and '<article class="postmortem" lang="en">' in page
+    assert "22 September 2021" in page and '<article class="postmortem" lang="en"' in page
     assert ">Contents<" in page
 
 

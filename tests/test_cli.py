@@ -26,7 +26,8 @@ Le site est servi par deux instances web.
 
 ## Chronologie
 
-À 16:00 les connexions échouent.
+* 16:00 — Les connexions échouent.
+* 16:26 — Retour à la normale.
 
 ## Enseignements
 
@@ -42,8 +43,10 @@ Passer sur des instances plus grandes.
 """
 
 # PM202 at line 10: the Chronologie is empty (an error).
-EMPTY_TIMELINE = CLEAN.replace("À 16:00 les connexions échouent.\n\n", "")
-# PM305 at line 24: a placeholder left in (a warning only).
+EMPTY_TIMELINE = CLEAN.replace(
+    "* 16:00 — Les connexions échouent.\n* 16:26 — Retour à la normale.\n\n", ""
+)
+# PM305 at line 25: a placeholder left in (a warning only).
 PLACEHOLDER = CLEAN.replace("plus grandes.", "plus grandes. TODO chiffrer.")
 # PM201: no Analyse section (an error that --fix repairs).
 NO_ANALYSIS = CLEAN.replace("## Analyse\n\nLes instances swappaient en pointe.\n\n", "")

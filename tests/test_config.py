@@ -104,6 +104,8 @@ def test_defaults_when_nothing_is_found(tmp_path: Path) -> None:
     assert config.lint.rules.select == ("PM",)
     assert config.lint.rules.ignore == ()
     assert config.lint.per_path == ()
+    assert config.lint.min_severity == Severity.WARNING  # info findings are opt-in
+    assert config.search is True
 
 
 def test_explicit_config_file(tmp_path: Path) -> None:
@@ -200,6 +202,8 @@ def test_config_error_is_a_pmgen_error() -> None:
         ('[lint]\nselect = "PM2"\n', "`lint.select` must be a list of strings"),
         ('[lint.severity]\nPM303 = "fatal"\n', "unknown severity 'fatal'"),
         ("[lint.severity]\nPM303 = 2\n", "`lint.severity` must be a string"),
+        ('[lint]\nmin_severity = "fatal"\n', "`lint.min_severity`: unknown severity 'fatal'"),
+        ('search = "yes"\n', "`search` must be true or false, not 'yes'"),
         ('[sections]\nrequired = ["context", "postmortem"]\n', "'postmortem'"),
         ('[sections.aliases]\ntimeline = "faits"\n', "sections.aliases.timeline"),
         ("[sections.aliases]\nnouvelle = []\n", "sections.aliases.nouvelle"),
@@ -298,7 +302,8 @@ Le site est servi par deux instances.
 
 ## Chronologie
 
-À 16:00 les connexions échouent.
+* 16:00 — Les connexions échouent.
+* 16:26 — Retour à la normale.
 
 ## Enseignements
 
@@ -339,7 +344,10 @@ def test_baseline_without_overrides(tmp_path: Path) -> None:
 
 
 def test_global_ignore_and_severity(tmp_path: Path) -> None:
-    _, found = lint_tree(tmp_path, '[lint]\nignore = ["PM302"]\n[lint.severity]\npm301 = "info"\n')
+    _, found = lint_tree(
+        tmp_path,
+        '[lint]\nignore = ["PM302"]\nmin_severity = "info"\n[lint.severity]\npm301 = "info"\n',
+    )
     assert found == [
         ("pm/2021-01-01-a.md", "PM301", "info"),
         ("pm/old/2021-01-01-b.md", "PM301", "info"),
@@ -378,7 +386,8 @@ def test_per_path_severity(tmp_path: Path) -> None:
 def test_per_path_severity_wins_over_global(tmp_path: Path) -> None:
     config, found = lint_tree(
         tmp_path,
-        '[lint.severity]\nPM302 = "error"\n[lint.per_path."pm/old/*".severity]\nPM302 = "info"\n',
+        '[lint]\nmin_severity = "info"\n[lint.severity]\nPM302 = "error"\n'
+        '[lint.per_path."pm/old/*".severity]\nPM302 = "info"\n',
     )
     assert config.lint.rules.severity == {"PM302": Severity.ERROR}
     assert ("pm/2021-01-01-a.md", "PM302", "error") in found
@@ -397,6 +406,7 @@ def test_per_path_select(tmp_path: Path) -> None:
 def test_per_path_tables_apply_in_file_order(tmp_path: Path) -> None:
     _, found = lint_tree(
         tmp_path,
+        '[lint]\nmin_severity = "info"\n'
         '[lint.per_path."pm/*".severity]\nPM301 = "warning"\n'
         '[lint.per_path."pm/old/*".severity]\nPM301 = "info"\n',
     )

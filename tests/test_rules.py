@@ -2,7 +2,8 @@
 
 Each `.expected` line is `LINE:COL CODE severity message`, in output order. Inputs that cannot
 be committed as text (binary, not UTF-8, over 5 MB) are generated into a temporary folder from
-`GENERATED`; their `.expected` files still live in the fixture folder.
+`GENERATED`; their `.expected` files still live in the fixture folder. Fixtures of the info
+rules in `SHOWS_INFO` are linted with info findings shown (they are hidden by default).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pytest
 
 from pmgen.check import ParsedFile, parse_file, run_lint
 from pmgen.config import build_config
+from pmgen.diagnostics import Severity
+from pmgen.lint import Selection
 from pmgen.lint.checks import link_problem
 from pmgen.rules import RULES, RULES_BY_CODE
 
@@ -25,6 +28,8 @@ TODAY = datetime.date(2026, 11, 26)
 REQUIRED = ("context", "timeline", "lessons", "analysis", "actions")
 _CODE = re.compile(r"^(PM\d{3})-")
 _EXPECTED_LINE = re.compile(r"^(\d+):(\d+) (PM\d{3}) (error|warning|info) (.+)$")
+# Info findings are hidden by default; fixtures of these info rules are linted with them shown.
+SHOWS_INFO = ("PM307",)
 
 _FRONT = "---\ntitle: Panne du serveur de fichiers\ndate: 2022-03-15\n---\n\n"
 _SECTIONS = (
@@ -89,7 +94,9 @@ def lint_lines(path: Path) -> list[str]:
     """Lint one file exactly as the fixture contract says; findings as `.expected` lines."""
     fixture_dir = path.parent
     config = build_config({}, fixture_dir, None)
-    report = run_lint([path], config, cwd=fixture_dir, today=TODAY)
+    name = path.relative_to(FIXTURES).parts[0] if path.is_relative_to(FIXTURES) else path.name
+    selection = Selection(min_severity=Severity.INFO if name.startswith(SHOWS_INFO) else None)
+    report = run_lint([path], config, cwd=fixture_dir, today=TODAY, selection=selection)
     assert report.files == 1
     return [
         f"{d.line}:{d.column} {d.code} {d.severity.label} {d.message}" for d in report.diagnostics
