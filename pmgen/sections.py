@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ _FOLLOWERS = (" ", "(", ":", "-")
 _COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Fold accents and case, drop emphasis, a leading number and trailing punctuation."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))

@@ -58,8 +58,13 @@ def test_bundled_examples_match_the_golden_site(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     output = tmp_path / "site"
+    # Search is left out: Pagefind's bundle changes with Pagefind's version, not with pmgen.
     result = build(
-        REPO / "postmortems", output, site_url="https://postmortems.example.org", updated=UPDATED
+        REPO / "postmortems",
+        output,
+        site_url="https://postmortems.example.org",
+        updated=UPDATED,
+        search=False,
     )
     assert result.ok and result.postmortems >= 3
     if request.config.getoption("--update-golden", default=False):

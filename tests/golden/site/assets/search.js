@@ -1,0 +1,89 @@
+/* pmgen search: Pagefind's index, filtered by service, severity and year (no network). */
+(function () {
+  "use strict";
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-query");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var words = JSON.parse(document.currentScript.getAttribute("data-words"));
+  var root = form.getAttribute("data-root");
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-meta]"));
+  var pagefind = null;
+  var latest = 0;
+
+  function unavailable() {
+    document.getElementById("search-unavailable").hidden = false;
+  }
+
+  function matches(meta) {
+    return selects.every(function (select) {
+      if (!select.value) { return true; }
+      var values = (meta[select.getAttribute("data-meta")] || "").split("|");
+      return values.indexOf(select.value) !== -1;
+    });
+  }
+
+  function excerpt(html) {
+    /* Pagefind's excerpt is text with <mark> around matches: keep only those tags. */
+    var parts = html.split(/(<\/?mark>)/);
+    var fragment = document.createDocumentFragment();
+    var inside = null;
+    parts.forEach(function (part) {
+      if (part === "<mark>") { inside = document.createElement("mark"); return; }
+      if (part === "</mark>") { if (inside) { fragment.appendChild(inside); } inside = null; return; }
+      var text = document.createTextNode(part.replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+        .replace(/&quot;/g, "\"").replace(/&#39;/g, "'").replace(/&amp;/g, "&"));
+      (inside || fragment).appendChild(text);
+    });
+    return fragment;
+  }
+
+  function show(results) {
+    list.textContent = "";
+    results.forEach(function (data) {
+      var item = document.createElement("li");
+      var heading = document.createElement("h2");
+      heading.className = "entry-title";
+      var link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = data.meta.title || data.url;
+      heading.appendChild(link);
+      var meta = document.createElement("p");
+      meta.className = "entry-meta";
+      meta.textContent = [data.meta.date_text, data.meta.severity, (data.meta.services || "")
+        .split("|").join(", ")].filter(Boolean).join(" · ");
+      var text = document.createElement("p");
+      text.appendChild(excerpt(data.excerpt || ""));
+      item.appendChild(heading);
+      item.appendChild(meta);
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var ticket = ++latest;
+    if (!query) { list.textContent = ""; status.textContent = ""; return; }
+    pagefind.search(query).then(function (search) {
+      return Promise.all(search.results.slice(0, 200).map(function (r) { return r.data(); }));
+    }).then(function (found) {
+      if (ticket !== latest) { return; }
+      var kept = found.filter(function (data) { return matches(data.meta); }).slice(0, 50);
+      status.textContent = kept.length ? words.results.replace("{n}", kept.length) : words.none;
+      show(kept);
+    }).catch(unavailable);
+  }
+
+  import(root + "pagefind/pagefind.js").then(function (module) {
+    pagefind = module;
+    return pagefind.options({ baseUrl: new URL(root, location.href).pathname });
+  }).then(function () {
+    form.hidden = false;
+    input.addEventListener("input", run);
+    selects.forEach(function (select) { select.addEventListener("change", run); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    var initial = new URLSearchParams(location.search).get("q");
+    if (initial) { input.value = initial; run(); }
+  }).catch(unavailable);
+})();
