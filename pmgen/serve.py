@@ -221,11 +221,15 @@ def watch(
     report: Callable[[BuildResult | str, float], None],
 ) -> None:
     """Poll the watched files; after a change and a quiet moment, rebuild (debounced)."""
-    config = load_config(config_start, config_file)
-    before = snapshot(config)
+    config: Config | None = None
+    with contextlib.suppress(PmgenError):  # broken at start: rebuild once it loads
+        config = load_config(config_start, config_file)
+    before = snapshot(config) if config is not None else {}
     while not stop.wait(POLL_SECONDS):
         with contextlib.suppress(PmgenError):  # a broken configuration shows in the rebuild
             config = load_config(config_start, config_file)
+        if config is None:
+            continue
         now = snapshot(config)
         if now == before:
             continue

@@ -1,0 +1,524 @@
+"""`pmgen serve`: the live site in Debian's Chromium, a busy port, and Ctrl-C.
+
+The server runs in-process from the building blocks of `pmgen.serve` (the same ones the
+command uses: a temporary site, a first build, the HTTP server and the watcher thread) on a
+temporary project. Chromium loads its pages; the tests change files on disk and wait, bounded,
+for the open page to reload by itself. The Ctrl-C test runs the real command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium
+from click.testing import CliRunner
+
+from pmgen import serve as live
+from pmgen.build import BuildResult
+from pmgen.cli import main
+from pmgen.errors import PmgenError
+
+# Bounds: how long a change may take to show in the open page, and a process to start or stop.
+RELOAD_MS = 10_000
+START_SECONDS = 30.0
+STOP_SECONDS = 5.0
+NOT_LOCAL = re.compile(r"^(?!http://127\.0\.0\.1[:/]|data:|about:)")
+
+CONFIG = 'content = "pm"\ntitle = "Postmortems de test"\n'
+CLEAN = """---
+title: Panne du site
+date: 2021-09-22
+---
+
+Le site a été indisponible pendant une heure.
+
+## Contexte
+
+Le site est servi par deux instances web.
+
+## Chronologie
+
+* 16:00 — les connexions échouent.
+* 17:00 — le service est rétabli.
+
+## Enseignements
+
+La mémoire des instances était trop juste.
+
+## Analyse
+
+Les instances swappaient en pointe.
+
+## Travaux restants
+
+Passer sur des instances plus grandes.
+"""
+ANALYSIS = "## Analyse\n\nLes instances swappaient en pointe.\n\n"
+# PM201: no Analyse section (an error, shown in the page's banner; the page is still built).
+MISSING = (
+    CLEAN.replace("Panne du site", "Panne DNS")
+    .replace("2021-09-22", "2021-10-01")
+    .replace(ANALYSIS, "")
+)
+DRAFT = (
+    CLEAN.replace("title: Panne du site", "title: Panne en cours\nstatus: draft")
+    .replace("2021-09-22", "2021-11-05")
+    .replace("Passer sur des instances plus grandes.", "À décider.")
+)
+# PM002: the front matter is never closed.
+BROKEN = CLEAN.replace("date: 2021-09-22\n---\n", "date: 2021-09-22\n", 1)
+
+CLEAN_NAME = "2021-09-22-panne-du-site.md"
+CLEAN_PAGE = "2021/09/22/panne-du-site/index.html"
+MISSING_PAGE = "2021/10/01/panne-dns/index.html"
+DRAFT_PAGE = "2021/11/05/panne-en-cours/index.html"
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def make_project(root: Path, drafts: bool = True) -> Path:
+    """A project with a clean postmortem, one missing a section and (optionally) a draft."""
+    write(root / "pmgen.toml", CONFIG)
+    write(root / "pm" / CLEAN_NAME, CLEAN)
+    write(root / "pm" / "2021-10-01-panne-dns.md", MISSING)
+    if drafts:
+        write(root / "pm" / "2021-11-05-panne-en-cours.md", DRAFT)
+    return root
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Status and body of a GET, HTTP errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with closing(error):
+            return error.code, error.read().decode("utf-8")
+
+
+def serve_folders(folder: Path) -> set[str]:
+    """The `pmgen-serve-*` folders in a temporary folder."""
+    return {path.name for path in folder.glob("pmgen-serve-*")}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "projet")
+
+
+# --- the server, in-process -------------------------------------------------------------------
+
+
+@dataclass
+class Live:
+    """A running serve session: its project, state, base URL and the watcher's reports."""
+
+    project: Path
+    state: live.ServeState
+    url: str
+    reports: list[BuildResult | str] = field(default_factory=list)
+
+    def edit(self, name: str, change: Callable[[str], str]) -> None:
+        path = self.project / "pm" / name
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@pytest.fixture
+def server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+    """`pmgen serve --port 0`, in-process: first build, HTTP server and watcher threads."""
+    watching = threading.Event()
+    original_snapshot = live.snapshot
+
+    def snapshot(config: Any) -> dict[Path, tuple[int, int]]:
+        stamps = original_snapshot(config)
+        watching.set()  # the watcher holds its first snapshot: changes from now on are seen
+        return stamps
+
+    monkeypatch.setattr(live, "snapshot", snapshot)
+    state = live.ServeState(site=live.temporary_site())
+    with ExitStack() as cleanup:
+        cleanup.callback(live.remove_site, state.site)
+        first = live.rebuild(state, project, None, True, project)
+        assert isinstance(first, BuildResult) and first.ok, first
+        httpd = live.start_server(state, "127.0.0.1", 0)
+        httpd.daemon_threads = True
+        cleanup.callback(httpd.server_close)
+        serving = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        serving.start()
+        cleanup.callback(serving.join, 5)
+        cleanup.callback(httpd.shutdown)
+
+        session = Live(project, state, f"http://127.0.0.1:{httpd.server_address[1]}/")
+        stop = threading.Event()
+        watcher = threading.Thread(
+            target=live.watch,
+            args=(
+                state,
+                project,
+                None,
+                True,
+                project,
+                stop,
+                lambda r, _: session.reports.append(r),
+            ),
+            daemon=True,
+        )
+        watcher.start()
+        cleanup.callback(watcher.join, 5)
+        cleanup.callback(stop.set)
+        assert watching.wait(10), "the watcher did not start"
+        yield session
+    assert not serving.is_alive() and not watcher.is_alive()
+    assert not state.site.parent.exists()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page; nothing but the local server is reachable."""
+    context = browser.new_context()
+    context.route(NOT_LOCAL, lambda route: route.abort())
+    context.set_default_timeout(RELOAD_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def open_page(page: Any, url: str, status: int = 200) -> Any:
+    """Load a page and wait until its live-reload script has read the site's version once."""
+    with page.expect_response(lambda r: r.url.endswith(live.VERSION_PATH), timeout=RELOAD_MS):
+        response = page.goto(url)
+    assert response is not None and response.status == status, url
+    return response
+
+
+def version_read(page: Any) -> None:
+    """Wait for the page's reload script to read the site's version (it polls every 0.7 s)."""
+    page.wait_for_event(
+        "response", predicate=lambda r: r.url.endswith(live.VERSION_PATH), timeout=RELOAD_MS
+    )
+
+
+def wait_for_h1(page: Any, text: str) -> None:
+    """Wait (bounded) until the page's first heading reads `text`, across reloads."""
+    page.wait_for_function(
+        "t => document.querySelector('h1')?.textContent.trim() === t", arg=text, timeout=RELOAD_MS
+    )
+
+
+def count_loads(page: Any) -> list[str]:
+    """The URLs the page's main frame navigates to from now on (a live reload adds one)."""
+    loads: list[str] = []
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
+    return loads
+
+
+# --- in the browser ---------------------------------------------------------------------------
+
+
+def test_index_loads_with_reload_script_never_written_to_disk(server: Live, page: Any) -> None:
+    open_page(page, server.url)
+    assert page.locator("h1").inner_text() == "Postmortems de test"
+    titles = page.locator(".entry-title").all_inner_texts()
+    assert titles == ["Panne en cours", "Panne DNS", "Panne du site"]
+
+    served = fetch(server.url)[1]
+    assert live.RELOAD_SCRIPT in served
+    assert live.VERSION_PATH in page.content()
+
+    built = sorted(server.state.site.rglob("*"))
+    assert server.state.site / "index.html" in built
+    assert server.state.site / CLEAN_PAGE in built
+    for path in built:
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"__pmgen" not in data, path
+            assert b"pmgen-banner" not in data, path
+
+
+def test_lint_banner_on_the_page_with_a_missing_section(server: Live, page: Any) -> None:
+    open_page(page, server.url + MISSING_PAGE)
+    banner = page.locator(".pmgen-banner")
+    assert banner.count() == 1
+    assert banner.is_visible()
+    text = banner.inner_text()
+    assert "PM201" in text
+    assert "Analyse" in text
+    assert page.locator("h1").inner_text() == "Panne DNS"
+
+    open_page(page, server.url + CLEAN_PAGE)
+    assert page.locator("h1").inner_text() == "Panne du site"
+    assert page.locator(".pmgen-banner").count() == 0
+
+
+def test_title_change_reloads_the_open_page(server: Live, page: Any) -> None:
+    open_page(page, server.url + CLEAN_PAGE)
+    wait_for_h1(page, "Panne du site")
+    loads = count_loads(page)
+
+    server.edit(
+        CLEAN_NAME, lambda text: text.replace("title: Panne du site", "title: Le site est rétabli")
+    )
+
+    wait_for_h1(page, "Le site est rétabli")
+    assert loads, "the page changed without being reloaded"
+    assert page.url == server.url + CLEAN_PAGE
+    assert any(isinstance(r, BuildResult) and r.ok for r in server.reports)
+
+
+def test_configuration_change_reloads_the_open_page(server: Live, page: Any) -> None:
+    open_page(page, server.url)
+    config = server.project / "pmgen.toml"
+    config.write_text(CONFIG.replace("de test", "en direct"), encoding="utf-8")
+    wait_for_h1(page, "Postmortems en direct")
+
+
+def test_broken_file_shows_the_error_page_then_recovers(server: Live, page: Any) -> None:
+    url = server.url + CLEAN_PAGE
+    open_page(page, url)
+
+    server.edit(CLEAN_NAME, lambda _: BROKEN)
+    wait_for_h1(page, "The site could not be built")
+    version_read(page)  # the error page's own reload script is running
+    body = page.locator("body").inner_text()
+    assert f"pm/{CLEAN_NAME}" in body
+    assert "PM002" in body
+    status, served = fetch(url)
+    assert status == 500
+    assert "PM002" in served
+    assert live.VERSION_PATH in served  # the error page reloads by itself too
+    assert fetch(server.url)[0] == 500  # every page, not only the broken one's
+
+    server.edit(CLEAN_NAME, lambda _: CLEAN)
+    wait_for_h1(page, "Panne du site")
+    assert "PM002" not in page.content()
+    assert fetch(url)[0] == 200
+    assert fetch(server.url + MISSING_PAGE)[0] == 200
+
+
+def test_drafts_are_shown_and_marked(server: Live, page: Any) -> None:
+    open_page(page, server.url + DRAFT_PAGE)
+    assert page.locator("h1").inner_text() == "Panne en cours"
+    assert page.locator(".postmortem-header .badge.status").inner_text() == "brouillon"
+
+    open_page(page, server.url)
+    draft = page.locator(".entry", has_text="Panne en cours")
+    assert draft.locator(".badge.status").inner_text() == "brouillon"
+    assert page.locator(".entry", has_text="Panne du site").locator(".badge.status").count() == 0
+
+
+# --- recovery without a browser ---------------------------------------------------------------
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = RELOAD_MS / 1000) -> None:
+    """Poll `condition` until it holds, failing after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}", pytrace=False)
+        time.sleep(0.05)
+
+
+def test_broken_configuration_at_start_recovers_once_fixed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pmgen serve` started with a broken pmgen.toml shows why, and rebuilds once it is fixed."""
+    config = project / "pmgen.toml"
+    config.write_text(CONFIG + "title = \n", encoding="utf-8")
+    state = live.ServeState(site=live.temporary_site())
+    stop = threading.Event()
+    with ExitStack() as cleanup:
+        cleanup.callback(live.remove_site, state.site)
+        first = live.rebuild(state, project, None, True, project)
+        assert isinstance(first, str) and "pmgen.toml" in first
+        httpd = live.start_server(state, "127.0.0.1", 0)
+        cleanup.callback(httpd.server_close)
+        serving = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        serving.start()
+        cleanup.callback(httpd.shutdown)
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        status, body = fetch(url)
+        assert status == 500
+        assert "pmgen.toml" in body
+
+        # Know when the watcher has seen the broken configuration, then fix it.
+        refused = threading.Event()
+        original_load = live.load_config
+
+        def load_config(*args: Any) -> Any:
+            try:
+                return original_load(*args)
+            except PmgenError:
+                refused.set()
+                raise
+
+        monkeypatch.setattr(live, "load_config", load_config)
+        watcher = threading.Thread(
+            target=live.watch,
+            args=(state, project, None, True, project, stop, lambda *_: None),
+            daemon=True,
+        )
+        watcher.start()
+        cleanup.callback(watcher.join, 5)
+        cleanup.callback(stop.set)
+        assert refused.wait(10), "the watcher never read the configuration"
+        assert watcher.is_alive(), "the watcher died on the broken configuration"
+
+        config.write_text(CONFIG, encoding="utf-8")
+        wait_until(lambda: fetch(url)[0] == 200, "the site to recover")
+        assert fetch(url + CLEAN_PAGE)[0] == 200
+
+
+# --- a busy port ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that another socket is listening on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        yield blocker.getsockname()[1]
+
+
+def test_busy_port_is_a_clear_error(busy_port: int, tmp_path: Path) -> None:
+    state = live.ServeState(site=tmp_path / "site")
+    with pytest.raises(PmgenError, match="already in use") as raised:
+        live.start_server(state, "127.0.0.1", busy_port)
+    assert str(busy_port) in str(raised.value)
+    assert "--port" in str(raised.value)
+
+
+def test_cli_busy_port_exits_2_without_traceback(
+    busy_port: int, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    monkeypatch.chdir(project)
+
+    result = CliRunner().invoke(main, ["serve", "--port", str(busy_port)])
+
+    assert result.exit_code == 2, result.output
+    assert f"pmgen: port {busy_port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.output
+    assert "Serving" not in result.output
+    assert serve_folders(private_tmp) == set()  # the temporary site was removed
+
+
+# --- Ctrl-C -----------------------------------------------------------------------------------
+
+
+def read_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def wait_for_line(lines: queue.Queue[str | None], prefix: str, seen: list[str]) -> str:
+    """The first line starting with `prefix`, within START_SECONDS; `seen` keeps every line."""
+    deadline = time.monotonic() + START_SECONDS
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        seen.append(line)
+        if line.startswith(prefix):
+            return line
+    pytest.fail(f"no line starting with {prefix!r} in:\n{''.join(seen)}", pytrace=False)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX-only")
+def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_path: Path) -> None:
+    """The real command: SIGINT → "Stopped.", exit 0, no `pmgen-serve-*` folder left behind.
+
+    The child gets its own TMPDIR (its `tempfile.gettempdir()`), so the folders compared
+    before and after are only its own, whatever else runs on the machine.
+    """
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    before = serve_folders(private_tmp)
+    env = {**os.environ, "TMPDIR": str(private_tmp), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pmgen", "serve", "--port", "0"],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        lines: queue.Queue[str | None] = queue.Queue()
+        reader = threading.Thread(target=read_lines, args=(process.stderr, lines), daemon=True)
+        reader.start()
+        seen: list[str] = []
+        serving = wait_for_line(lines, "Serving ", seen)
+        found = re.search(r"http://127\.0\.0\.1:\d+/", serving)
+        assert found, serving
+        status, body = fetch(found.group(0))  # the server answers: serve_forever is running
+        assert status == 200
+        assert live.VERSION_PATH in body
+        during = serve_folders(private_tmp) - before
+        assert len(during) == 1, during
+
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running {STOP_SECONDS:.0f} s after SIGINT", pytrace=False)
+        reader.join(timeout=STOP_SECONDS)
+        while not lines.empty():
+            line = lines.get_nowait()
+            if line is not None:
+                seen.append(line)
+        stderr = "".join(seen)
+        stdout = process.stdout.read() if process.stdout else ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=STOP_SECONDS)
+        for stream in (process.stdout, process.stderr):
+            if stream:
+                stream.close()
+
+    assert code == 0, stderr
+    assert "Stopped." in stderr
+    assert "Traceback" not in stderr
+    assert "KeyboardInterrupt" not in stderr
+    assert stdout == ""
+    assert serve_folders(private_tmp) == before
