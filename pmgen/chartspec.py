@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import urllib.parse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ class ChartBlock:
 
     line: int
     chart: Chart | None
+    # The data file the spec names (existing or not): a rebuild re-reads the block when it changes.
+    data: Path | None = field(default=None, compare=False)
 
 
 class SpecError(Exception):
@@ -57,8 +59,9 @@ def read_charts(
         ):
             continue
         line = document.body_line + token.map[0]
+        named: list[Path] = []
         try:
-            chart = _chart(token.content, document, incident, labels)
+            chart = _chart(token.content, document, incident, labels, named)
         except SpecError as error:
             found.append(
                 finding(
@@ -71,11 +74,17 @@ def read_charts(
                 )
             )
             chart = None
-        blocks.append(ChartBlock(line, chart))
+        blocks.append(ChartBlock(line, chart, named[0] if named else None))
     return tuple(blocks), tuple(found)
 
 
-def _chart(text: str, document: Document, incident: Incident, labels: dict[str, str]) -> Chart:
+def _chart(
+    text: str,
+    document: Document,
+    incident: Incident,
+    labels: dict[str, str],
+    named: list[Path],
+) -> Chart:
     parsed = parse_yaml_block(text)
     if len(parsed) == 3:
         line, _, message = parsed  # type: ignore[misc]
@@ -90,7 +99,7 @@ def _chart(text: str, document: Document, incident: Incident, labels: dict[str, 
     kind = spec.get("type", "line")
     if kind not in KINDS:
         raise SpecError(f"`type` must be one of {', '.join(KINDS)}, not {kind!r}", at["type"])
-    rows = _rows(spec, document, at)
+    rows = _rows(spec, document, at, named)
     x_name = _text(spec, "x", at)
     y_names = spec.get("y")
     y_names = [y_names] if isinstance(y_names, str) else y_names
@@ -138,7 +147,9 @@ def _text(spec: dict[str, Any], key: str, at: dict[str, int]) -> str:
     return value
 
 
-def _rows(spec: dict[str, Any], document: Document, at: dict[str, int]) -> list[dict[str, Any]]:
+def _rows(
+    spec: dict[str, Any], document: Document, at: dict[str, int], named: list[Path]
+) -> list[dict[str, Any]]:
     if "rows" in spec:
         rows = spec["rows"]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -151,7 +162,7 @@ def _rows(spec: dict[str, Any], document: Document, at: dict[str, int]) -> list[
     name = spec["data"]
     if not isinstance(name, str) or not name:
         raise SpecError("`data` must be the path of a CSV file", at["data"])
-    path = _data_path(name, document, at["data"])
+    path = _data_path(name, document, at["data"], named)
     try:
         if path.stat().st_size > MAX_DATA_BYTES:
             raise SpecError(f"`{name}` is larger than 10 MB", at["data"])
@@ -174,12 +185,13 @@ def _rows(spec: dict[str, Any], document: Document, at: dict[str, int]) -> list[
     return rows
 
 
-def _data_path(name: str, document: Document, offset: int) -> Path:
-    """The CSV file, which must exist inside the content folder."""
+def _data_path(name: str, document: Document, offset: int, named: list[Path]) -> Path:
+    """The CSV file, which must exist inside the content folder (recorded in `named`)."""
     cleaned = urllib.parse.unquote(name).replace("\\", "/")
     if cleaned.startswith("/") or ":" in cleaned.split("/", 1)[0]:
         raise SpecError(f"`data: {name}` must be a relative path", offset)
     path = (document.path.parent / cleaned).resolve()
+    named.append(path)
     if not path.is_relative_to(document.root.resolve()):
         raise SpecError(f"`data: {name}` points outside the content folder", offset)
     if not path.is_file():

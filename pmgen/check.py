@@ -6,27 +6,45 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 
+from pmgen.cache import Cache, digest
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, sort_diagnostics
 from pmgen.fix import fix_text
-from pmgen.lint import Context, Selection, filter_findings, lint_postmortem
+from pmgen.lint import Context, Selection, filter_findings, inline_disabled, lint_postmortem
+from pmgen.lint.checks import future_date
 from pmgen.model import Postmortem
 from pmgen.postmortem import load_postmortem
-from pmgen.source import discover, display_path, read_document
+from pmgen.source import MAX_BYTES, discover, display_path, local_path, read_document
 
 ALL_CONFIGURED = Selection()
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
-    """One file after reading and parsing: its postmortem (if usable) and raw findings."""
+    """One file after reading, parsing and checking: its postmortem (if usable), the findings
+    of reading it, and every raw lint finding that does not depend on the day (PM105 does)."""
 
     path: Path
     postmortem: Postmortem | None
     diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[Diagnostic, ...] = ()
+    disabled: tuple[str, ...] = ()
+    # What the day-dependent check (PM105) and draft relaxation need, without the postmortem.
+    date: dt.date | None = None
+    date_line: int = 1
+    draft: bool = False
+    shown: str = ""
+
+    def lint_only(self) -> ParsedFile:
+        """The same file reduced to what lint needs (small and fast to load from the cache)."""
+        return replace(self, postmortem=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,24 +57,133 @@ class LintReport:
 
 
 def parse_files(
-    paths: Sequence[Path], config: Config, cwd: Path, only: frozenset[Path] | None = None
+    paths: Sequence[Path],
+    config: Config,
+    cwd: Path,
+    only: frozenset[Path] | None = None,
+    cache: Cache | None = None,
+    lint_only: bool = False,
 ) -> list[ParsedFile]:
-    """Read and parse every Markdown file under `paths` (restricted to `only` when given)."""
-    parsed = []
-    for path, root in discover(paths, config.exclude):
-        if only is not None and path not in only:
+    """Read, parse and check every Markdown file under `paths` (restricted to `only`).
+
+    With a cache, a file whose bytes, configuration and dependencies (linked files, chart data)
+    are unchanged is not parsed again; the postmortem then comes back without its tokens.
+    Files to parse are spread over processes when there are enough of them.
+    """
+    found = [
+        (path, _content_root(path, root, config))
+        for path, root in discover(paths, config.exclude)
+        if only is None or path in only
+    ]
+    context = digest(repr(config), str(cwd))
+    results: dict[Path, ParsedFile] = {}
+    keys: dict[Path, str] = {}
+    for path, root in found:
+        key = _parse_key(path, root, context) if cache is not None else None
+        if key is None:
             continue
-        parsed.append(parse_file(path, _content_root(path, root, config), config, cwd))
-    return parsed
+        keys[path] = key
+        cached = cache.get("lint" if lint_only else "parse", key) if cache is not None else None
+        if cached is not None and _still_valid(cached[1]):
+            results[path] = cached[0]
+    todo = [(path, root) for path, root in found if path not in results]
+    for item in _parse_all(todo, config, cwd):
+        results[item.path] = item
+        if cache is not None and item.path in keys:
+            dependencies = _dependencies(item)
+            cache.put("parse", keys[item.path], (slim(item), dependencies))
+            cache.put("lint", keys[item.path], (item.lint_only(), dependencies))
+    if cache is not None:
+        cache.flush()
+    return [results[path] for path, _ in found]
+
+
+PARALLEL_FROM = 48  # below this, starting processes costs more than it saves
+
+
+def _parse_all(todo: list[tuple[Path, Path]], config: Config, cwd: Path) -> list[ParsedFile]:
+    """Parse files, across processes when there are many and more than one core."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        return [parse_file(path, root, config, cwd) for path, root in todo]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            chunk = max(1, len(todo) // (workers * 8))
+            job = partial(_parse_one, config=config, cwd=cwd)
+            return list(pool.map(job, todo, chunksize=chunk))
+    except (OSError, BrokenProcessPool, ValueError):
+        return [parse_file(path, root, config, cwd) for path, root in todo]
+
+
+def _parse_one(item: tuple[Path, Path], config: Config, cwd: Path) -> ParsedFile:
+    """One unit of parallel work (module-level so it pickles)."""
+    return parse_file(item[0], item[1], config, cwd)
+
+
+def slim(item: ParsedFile) -> ParsedFile:
+    """The parsed file without its token stream and chart data (what the cache keeps)."""
+    if item.postmortem is None:
+        return item
+    return replace(item, postmortem=replace(item.postmortem, tokens=(), charts=()))
+
+
+def _parse_key(path: Path, root: Path, context: str) -> str | None:
+    """The cache key of a file: its bytes, where it is, and the configuration."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return digest(context, str(path), str(root), data)
+
+
+def _fingerprint(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _dependencies(item: ParsedFile) -> tuple[tuple[str, tuple[int, int] | None], ...]:
+    """Files whose presence or content the findings depend on: link targets, chart data."""
+    postmortem = item.postmortem
+    if postmortem is None:
+        return ()
+    folder = postmortem.document.path.parent
+    paths: set[Path] = set()
+    for href in postmortem.links:
+        target = local_path(href, folder)
+        if target is not None:
+            paths.add(target)
+    paths.update(block.data for block in postmortem.charts if block.data is not None)
+    return tuple((str(path), _fingerprint(path)) for path in sorted(paths))
+
+
+def _still_valid(dependencies: tuple[tuple[str, tuple[int, int] | None], ...]) -> bool:
+    return all(_fingerprint(Path(path)) == stamp for path, stamp in dependencies)
 
 
 def parse_file(path: Path, root: Path, config: Config, cwd: Path) -> ParsedFile:
     """Read and parse one file; an unreadable one keeps only its findings."""
     result = read_document(path, root, display_path(path, cwd))
     if result.document is None:
-        return ParsedFile(path, None, result.diagnostics)
+        return ParsedFile(path, None, result.diagnostics, result.diagnostics)
     postmortem = load_postmortem(result.document, config)
-    return ParsedFile(path, postmortem, result.diagnostics)
+    # Checked as of the last representable day, so no finding depends on today's date.
+    timeless = lint_postmortem(postmortem, Context(config, dt.date.max))
+    return ParsedFile(
+        path,
+        postmortem,
+        result.diagnostics,
+        result.diagnostics + timeless,
+        inline_disabled(postmortem),
+        postmortem.fields.date,
+        result.document.key_lines.get("date", 1),
+        postmortem.fields.is_draft,
+        result.document.display_path,
+    )
 
 
 def lint_files(
@@ -69,12 +196,9 @@ def lint_files(
     context = Context(config, today)
     found: list[Diagnostic] = []
     for item in parsed:
-        raw = item.diagnostics
-        draft = False
-        if item.postmortem is not None:
-            raw = raw + lint_postmortem(item.postmortem, context)
-            draft = item.postmortem.fields.is_draft
-        found.extend(filter_findings(raw, item.path, config, selection, draft))
+        dated = future_date(item.shown, item.date, item.date_line, context.today)
+        raw = item.findings + tuple(d for d in dated if not d.code.startswith(item.disabled))
+        found.extend(filter_findings(raw, item.path, config, selection, item.draft))
     return sort_diagnostics(found)
 
 
@@ -86,9 +210,10 @@ def run_lint(
     selection: Selection = ALL_CONFIGURED,
     only: frozenset[Path] | None = None,
     fix: bool = False,
+    cache: Cache | None = None,
 ) -> LintReport:
     """Lint files; with `fix`, first insert missing sections, then report on the result."""
-    parsed = parse_files(paths, config, cwd, only)
+    parsed = parse_files(paths, config, cwd, only, cache, lint_only=not fix)
     fixed: list[str] = []
     if fix:
         for index, item in enumerate(parsed):

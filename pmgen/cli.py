@@ -14,6 +14,7 @@ import click
 
 from pmgen import __version__
 from pmgen.build import BuildOptions, BuildResult, build_site
+from pmgen.cache import open_cache
 from pmgen.check import run_lint
 from pmgen.config import Config, load_config
 from pmgen.diagnostics import Severity, count_by_severity
@@ -103,6 +104,7 @@ config_option = click.option(
     "--changed-since", metavar="REF", help="Only files changed between REF and the working tree."
 )
 @click.option("--fix", is_flag=True, help="Insert missing required section headings.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again (ignore .pmgen-cache/).")
 @config_option
 @_reported
 def lint(
@@ -114,6 +116,7 @@ def lint(
     min_severity: str | None,
     changed_since: str | None,
     fix: bool,
+    no_cache: bool,
     config_file: Path | None,
 ) -> None:
     """Check postmortems (default: the configured content folder)."""
@@ -122,7 +125,11 @@ def lint(
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
     shown = Severity.parse(min_severity) if min_severity else None
     selection = Selection(_codes(select) or None, _codes(ignore), shown)
-    report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix)
+    cache = open_cache(config.root, enabled=not no_cache)
+    try:
+        report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix, cache)
+    finally:
+        cache.close()
     for path in report.fixed:
         click.echo(f"fixed {path}", err=True)
     click.echo(RENDERERS[output_format](report.diagnostics, report.files), nl=False)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from pmgen.library import Entry, Library
-from pmgen.markdown import iter_links
 from pmgen.model import AssetCopy
 
 Rewriter = Callable[[str], str]
@@ -82,8 +81,8 @@ def asset_copies(library: Library) -> list[AssetCopy]:
     pages = {entry.postmortem.document.path.resolve() for entry in library.entries}
     copies: dict[str, AssetCopy] = {}
     for entry in library.entries:
-        for link in iter_links(entry.postmortem.tokens):
-            source = local_file(link.target, entry)
+        for target in entry.postmortem.links:
+            source = local_file(target, entry)
             if source is None or source in pages or source.suffix.lower() in MARKDOWN_SUFFIXES:
                 continue
             destination = str(PurePosixPath(asset_path(source, entry)))

@@ -64,6 +64,7 @@ class Heading:
     line: int
     column: int
     token_index: int
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class Postmortem:
     sections: tuple[Section, ...]
     summary: str
     summary_span: tuple[int, int]
+    links: tuple[str, ...]
     incident: Incident
     # chartspec.ChartBlock values (a higher layer's type: charts are drawn above the model).
     charts: tuple[Any, ...]

@@ -6,7 +6,7 @@ from pmgen.chartspec import read_charts
 from pmgen.config import Config
 from pmgen.i18n import words
 from pmgen.incident import read_incident
-from pmgen.markdown import Token, parse
+from pmgen.markdown import Token, iter_links, parse
 from pmgen.model import Document, Postmortem
 from pmgen.schema import read_fields
 from pmgen.sections import find_headings, find_sections
@@ -38,6 +38,7 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
         sections=sections,
         summary=summary_text(tokens, span, document.body),
         summary_span=span,
+        links=tuple(link.target for link in iter_links(tokens)),
         incident=incident,
         charts=charts,
         diagnostics=(*found, *chart_found),

@@ -207,7 +207,7 @@ def postmortem_context(
     )
     incident = incident_view(entry, fields.lang, site.today)
     toc = [
-        {"id": postmortem.tokens[h.token_index].attrGet("id"), "text": h.text, "level": h.level}
+        {"id": h.anchor, "text": h.text, "level": h.level}
         for h in postmortem.headings
         if h.level in (2, 3)
     ]

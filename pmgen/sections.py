@@ -49,8 +49,11 @@ def find_headings(tokens: Sequence[Token], body_line: int) -> tuple[Heading, ...
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.map is not None:
             level = int(token.tag[1])
+            anchor = str(token.attrGet("id") or "")
             headings.append(
-                Heading(level, heading_text(tokens, index), body_line + token.map[0], 1, index)
+                Heading(
+                    level, heading_text(tokens, index), body_line + token.map[0], 1, index, anchor
+                )
             )
     return tuple(headings)
 

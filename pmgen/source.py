@@ -6,6 +6,7 @@ import fnmatch
 import os
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ _BOM = "\ufeff"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+# What YAML accepts as text; an escape (`"\x01"`, `"\ud800"`) may not bring in anything else.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def split_lines(text: str) -> list[str]:
@@ -70,6 +73,10 @@ def read_document(path: Path, root: Path, shown: str) -> ReadResult:
     def problem(code: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(code, Severity.ERROR, shown, line, 1, message, hint)
 
+    if not path.resolve().is_relative_to(root.resolve()):
+        message = f"a symbolic link to a file outside the content folder {root}; not read"
+        hint = "Move the file into the content folder instead of linking to it."
+        return ReadResult(path, None, (problem("PM001", 1, message, hint),))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -148,6 +155,8 @@ def split_front_matter(path: Path, root: Path, shown: str, text: str, had_bom: b
     body = "".join(_keep_endings(text, lines, end + 1))
     kind = "yaml" if fence == "---" else "toml"
     parsed = _parse_yaml(raw) if kind == "yaml" else _parse_toml(raw)
+    if isinstance(parsed, tuple):
+        parsed = _printable(*parsed)
     if isinstance(parsed, tuple):
         data, key_lines = parsed
         document = _document(
@@ -299,6 +308,29 @@ def _count_nodes(root: yaml.Node) -> int:
     return count
 
 
+def _printable(
+    data: dict[str, Any], key_lines: dict[str, int]
+) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
+    """The parsed values, or an error when an escape wrote a control character or a surrogate."""
+    for key, value in data.items():
+        stack: list[Any] = [key, value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend((*item.keys(), *item.values()))
+            elif isinstance(item, list | tuple):
+                stack.extend(item)
+            elif isinstance(item, str) and (found := _UNPRINTABLE.search(item)):
+                return _ParseError(
+                    max(key_lines.get(key, 2) - 1, 1),
+                    1,
+                    f"front matter value of `{key}` holds the character U+{ord(found.group()):04X}"
+                    ", which no text may contain (a control character or half a surrogate pair)",
+                    "Remove the escape sequence (`\\x..`, `\\u....`) that writes it.",
+                )
+    return data, key_lines
+
+
 def _parse_toml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
     try:
         data = tomllib.loads(raw)
@@ -330,8 +362,20 @@ def parse_yaml_block(text: str) -> tuple[dict[str, Any], dict[str, int]] | tuple
     line), or (line, column, message) when it does not parse. Same safe loader and bounds as
     front matter."""
     parsed = _parse_yaml(text)
+    if isinstance(parsed, tuple):
+        parsed = _printable(*parsed)
     if isinstance(parsed, _ParseError):
         message = parsed.message.replace("front matter", "the chart spec")
         return parsed.line, parsed.column, message
     data, key_lines = parsed
     return data, {key: line - 1 for key, line in key_lines.items()}
+
+
+def local_path(href: str, folder: Path) -> Path | None:
+    """The file a relative link or image names (resolved), or None for URLs and anchors."""
+    if not href or href.startswith(("#", "?", "//", "/")) or re.match(r"^[a-zA-Z][\w+.-]*:", href):
+        return None
+    text = urllib.parse.unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
+    if not text or text.startswith("/"):
+        return None
+    return (folder / text).resolve()

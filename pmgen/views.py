@@ -133,7 +133,7 @@ def actions_view(library: Library, root: str, today: dt.date, lang: str) -> list
     items = []
     for entry in sorted(library.entries, key=lambda e: (e.date, e.url)):
         section = entry.postmortem.section("actions")
-        anchor = entry.postmortem.tokens[section.token_start].attrGet("id") if section else None
+        anchor = section.heading.anchor if section else None
         for action in entry.postmortem.incident.open_actions:
             items.append(
                 {

@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "sanitize": 1,
     "i18n": 1,
     "search": 1,
+    "cache": 1,
     # 2: meaning drawn from the parsed document.
     "sections": 2,
     "schema": 2,

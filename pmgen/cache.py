@@ -1,0 +1,138 @@
+"""A content-addressed cache in one SQLite file: parsed postmortems, rendered fragments, and
+what the last build wrote. A cache that cannot be opened or read is simply not used."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pmgen import __version__
+
+FOLDER = ".pmgen-cache"
+FILE = "cache.sqlite3"
+# Bump when the shape of cached values changes; pmgen's version is part of every key too.
+SCHEMA = 1
+
+
+def digest(*parts: bytes | str) -> str:
+    """A SHA-256 hex digest of the parts, each length-prefixed so boundaries count."""
+    hasher = hashlib.sha256(f"pmgen {__version__} schema {SCHEMA}".encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class Cache:
+    """Namespaced key → value store; values are pickled and compressed."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, bytes]] = []
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=5, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (space TEXT, key TEXT, value BLOB, "
+                "PRIMARY KEY (space, key))"
+            )
+            self._db = db
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    @property
+    def enabled(self) -> bool:
+        """False when the cache could not be opened (builds still work, only slower)."""
+        return self._db is not None
+
+    def get(self, space: str, key: str) -> Any | None:
+        """The value stored under the key, or None (missing, unreadable or stale)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT value FROM entries WHERE space = ? AND key = ?", (space, key)
+            ).fetchone()
+            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+        except (
+            sqlite3.Error,
+            zlib.error,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
+            return None
+
+    def get_many(self, space: str, keys: Iterable[str]) -> dict[str, Any]:
+        """Every value found among the keys."""
+        found = {}
+        for key in keys:
+            value = self.get(space, key)
+            if value is not None:
+                found[key] = value
+        return found
+
+    def put(self, space: str, key: str, value: Any) -> None:
+        """Store a value (written on `flush`)."""
+        if self._db is not None:
+            data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self._pending.append((space, key, data))
+
+    def flush(self) -> None:
+        """Write the pending values in one transaction."""
+        if self._db is None or not self._pending:
+            self._pending.clear()
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self._pending
+                )
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only costs time on the next run
+        self._pending.clear()
+
+    def keep_only(self, space: str, keys: Iterable[str]) -> None:
+        """Drop the entries of a namespace that are not among `keys` (cache stays bounded)."""
+        if self._db is None:
+            return
+        wanted = set(keys)
+        with contextlib.suppress(sqlite3.Error):
+            stored = [
+                row[0]
+                for row in self._db.execute("SELECT key FROM entries WHERE space = ?", (space,))
+            ]
+            stale = [(space, key) for key in stored if key not in wanted]
+            if stale:
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.executemany("DELETE FROM entries WHERE space = ? AND key = ?", stale)
+
+    def close(self) -> None:
+        """Write what is pending and close the database."""
+        self.flush()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def open_cache(root: Path, enabled: bool = True) -> Cache:
+    """The project's cache (`.pmgen-cache/cache.sqlite3` beside the configuration)."""
+    return Cache(root / FOLDER / FILE if enabled else None)
