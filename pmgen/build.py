@@ -6,25 +6,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pmgen.check import ParsedFile, lint_files, parse_files
+from pmgen.assemble import assemble, plan_pages
+from pmgen.cache import Cache, digest, open_cache
+from pmgen.check import ParsedFile, lint_files, parse_file, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
-from pmgen.export import index_json
 from pmgen.library import build_library
-from pmgen.links import asset_copies, make_rewriter
-from pmgen.model import AssetCopy, OutputFile, Postmortem
+from pmgen.model import Postmortem
 from pmgen.output import check_output_folder, write_site
-from pmgen.render import (
-    SiteInfo,
-    environment,
-    render_feed,
-    render_pages,
-    render_sitemap,
-    theme_folder,
-)
+from pmgen.render import SiteInfo, theme_folder
 from pmgen.search import available as search_available
 from pmgen.search import index_site
+from pmgen.sitefiles import SEARCH_BUNDLE, intact, planned, record, update_site
 
 # Findings that leave a postmortem without what a page needs (readable text, title, date).
 FATAL_CODES = frozenset({"PM001", "PM002", "PM101", "PM102"})
@@ -41,6 +36,7 @@ class BuildOptions:
     strict: bool = False
     updated: dt.datetime | None = None
     search: bool = True
+    cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +50,7 @@ class BuildResult:
     drafts_skipped: int = 0
     files_written: int = 0
     notices: tuple[str, ...] = ()
+    up_to_date: bool = False
 
     @property
     def ok(self) -> bool:
@@ -68,9 +65,45 @@ def build_site(
     today: dt.date,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
-    """Lint and render `options.source` into `options.output`, atomically."""
+    """Lint and render `options.source` into `options.output`.
+
+    A first build is written beside the output and swapped in whole; later builds update the
+    site in place, writing only what changed (see sitefiles.py). Either way the result is the
+    same bytes as a cold build, and a failure never leaves a half-written file.
+    """
     check_output_folder(options.output, options.source)
-    parsed = parse_files([options.source], config, cwd)
+    cache = open_cache(config.root, options.cache)
+    try:
+        return _build(config, options, cwd, today, progress, cache)
+    finally:
+        cache.close()
+
+
+def _build(
+    config: Config,
+    options: BuildOptions,
+    cwd: Path,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None,
+    cache: Cache,
+) -> BuildResult:
+    output = options.output.resolve()
+    search = options.search and config.search and search_available()
+    fingerprint = _fingerprint(config, options, cwd, today, search)
+    last = cache.get("build", str(output))
+    if last is not None and last[0] == fingerprint and _unchanged(output, last[1], search):
+        previous: BuildResult = last[2]
+        return BuildResult(
+            previous.diagnostics,
+            (),
+            options.output,
+            previous.postmortems,
+            previous.drafts_skipped,
+            0,
+            previous.notices,
+            up_to_date=True,
+        )
+    parsed = parse_files([options.source], config, cwd, cache=cache)
     diagnostics = lint_files(parsed, config, today)
     blocking = _blocking(parsed)
     if options.strict and not blocking:
@@ -79,21 +112,102 @@ def build_site(
         return BuildResult(diagnostics, blocking, options.output)
     postmortems = [item.postmortem for item in parsed if item.postmortem is not None]
     published = [p for p in postmortems if options.drafts or not p.fields.is_draft]
-    search = options.search and config.search and search_available()
-    files, copies, notices = _render(config, options, published, today, search, progress)
+    library = build_library(published)
+    site = SiteInfo(
+        config.title, config.lang, options.site_url, config.html == "escape", today, search
+    )
+
+    def reload(postmortem: Postmortem) -> Postmortem:
+        document = postmortem.document
+        full = parse_file(document.path, document.root, config, cwd).postmortem
+        return full if full is not None else postmortem
+
+    reusable = last is not None and len(last) > 3 and output.is_dir() and intact(output, last[1])
+    context = digest(repr(config), str(cwd), _templates_digest(config))
+    plan = plan_pages(library, site, context, last[3] if reusable else {}, cache, reload)
+    built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
+    notices = built.notices
     if options.search and config.search and not search:
         notices += ("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').",)
-    finish = (lambda staging: index_site(staging, config.lang)) if search else None
-    write_site(options.output, files, copies, finish)
-    return BuildResult(
+    wanted = planned(built.files, built.copies)
+    kept = frozenset(plan.keys) - frozenset(wanted)
+    manifest, written = _write(
+        output, built, wanted, last if reusable else None, kept, search, config.lang
+    )
+    result = BuildResult(
         diagnostics,
         (),
         options.output,
         len(published),
         len(postmortems) - len(published),
-        len(files) + len(copies),
+        written,
         notices,
     )
+    cache.put("build", str(output), (fingerprint, manifest, result, plan.keys))
+    return result
+
+
+def _write(
+    output: Path,
+    built: Any,
+    wanted: dict[str, bytes],
+    last: Any,
+    kept: frozenset[str],
+    search: bool,
+    lang: str,
+) -> tuple[dict[str, tuple[str, int, int]], int]:
+    """Update the site in place when pmgen's last build of it is intact (`last` given), else
+    write it whole; `kept` are pages not rendered again because nothing they show changed."""
+    if last is not None:
+        reindex = (lambda site, bundle: index_site(site, lang, bundle)) if search else None
+        return update_site(output, wanted, last[1], reindex, kept)
+    finish = (lambda staging: index_site(staging, lang)) if search else None
+    write_site(output, built.files, built.copies, finish)
+    return record(output, wanted), len(wanted)
+
+
+def _templates_digest(config: Config) -> str:
+    """The theme and the site's own templates, by content."""
+    parts: list[bytes | str] = []
+    for folder in (theme_folder(), config.root / "templates"):
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                parts += [str(path), path.read_bytes()]
+    return digest(*parts)
+
+
+def _unchanged(output: Path, manifest: dict[str, tuple[str, int, int]], search: bool) -> bool:
+    """The site on disk is exactly what the last build wrote (search bundle included)."""
+    return intact(output, manifest) and (not search or (output / SEARCH_BUNDLE).is_dir())
+
+
+def _fingerprint(
+    config: Config, options: BuildOptions, cwd: Path, today: dt.date, search: bool
+) -> str:
+    """Every input of a build: content files, theme, configuration, options and the day."""
+    parts: list[bytes | str] = [
+        repr(config),
+        repr(options),
+        str(cwd),
+        today.isoformat(),
+        str(search),
+    ]
+    for folder in (options.source, theme_folder(), config.root / "templates"):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+                continue
+            try:
+                if path.suffix.lower() in (".md", ".markdown", ".html", ".xml", ".css", ".js"):
+                    parts += [str(path), path.read_bytes()]
+                else:
+                    info = path.stat()
+                    parts += [str(path), f"{info.st_size}:{info.st_mtime_ns}"]
+            except OSError:
+                parts += [str(path), "unreadable"]
+    return digest(*parts)
 
 
 def _blocking(parsed: list[ParsedFile]) -> tuple[Diagnostic, ...]:
@@ -126,45 +240,3 @@ def _missing(postmortem: Postmortem) -> list[Diagnostic]:
         for key, value in problems
         if value is None
     ]
-
-
-def _render(
-    config: Config,
-    options: BuildOptions,
-    published: list[Postmortem],
-    today: dt.date,
-    search: bool,
-    progress: Callable[[int, int], None] | None,
-) -> tuple[list[OutputFile], list[AssetCopy], tuple[str, ...]]:
-    library = build_library(published)
-    site = SiteInfo(
-        config.title, config.lang, options.site_url, config.html == "escape", today, search
-    )
-    env = environment(config.root / "templates")
-    files = render_pages(library, site, env, make_rewriter(library), progress)
-    notices: list[str] = []
-    if options.site_url:
-        newest = library.entries[0].date if library.entries else dt.date(1970, 1, 1)
-        updated = options.updated or dt.datetime.combine(newest, dt.time(), dt.UTC)
-        files.append(render_feed(library, site, env, updated.strftime("%Y-%m-%dT%H:%M:%SZ")))
-        files.append(render_sitemap(library, site, env))
-    else:
-        notices.append(
-            "no `site_url` configured: feed.xml and sitemap.xml were skipped "
-            "(they need absolute URLs); set it in pmgen.toml or pass --base-url."
-        )
-    files.append(index_json(library))
-    files.extend(_theme_assets(config.root / "templates"))
-    files.sort(key=lambda item: item.path)
-    return files, asset_copies(library), tuple(notices)
-
-
-def _theme_assets(site_templates: Path) -> list[OutputFile]:
-    """The theme's static files (`assets/`), a site's own files overriding the theme's."""
-    chosen: dict[str, Path] = {}
-    for folder in (theme_folder() / "assets", site_templates / "assets"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    chosen[f"assets/{path.relative_to(folder).as_posix()}"] = path
-    return [OutputFile(name, path.read_bytes()) for name, path in sorted(chosen.items())]

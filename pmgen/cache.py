@@ -41,6 +41,11 @@ class Cache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = path.parent / ".gitignore"
+            if not ignore.exists():  # like .ruff_cache: git never shows the cache
+                ignore.write_text(
+                    "# Created by pmgen: this folder is a cache.\n*\n", encoding="utf-8"
+                )
             db = sqlite3.connect(path, timeout=5, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

@@ -124,7 +124,9 @@ def slim(item: ParsedFile) -> ParsedFile:
     """The parsed file without its token stream and chart data (what the cache keeps)."""
     if item.postmortem is None:
         return item
-    return replace(item, postmortem=replace(item.postmortem, tokens=(), charts=()))
+    # Chart blocks keep the path of their data file (a dependency), not the chart itself.
+    charts = tuple(replace(block, chart=None) for block in item.postmortem.charts)
+    return replace(item, postmortem=replace(item.postmortem, tokens=(), charts=charts))
 
 
 def _parse_key(path: Path, root: Path, context: str) -> str | None:

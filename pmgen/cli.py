@@ -288,6 +288,11 @@ SHOWN_FINDINGS = 5
 @click.option("--base-url", help="Absolute URL the site is published at (overrides site_url).")
 @click.option("--drafts", is_flag=True, help="Include postmortems marked `status: draft`.")
 @click.option("--strict", is_flag=True, help="Fail on any error-severity finding.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build from scratch: no .pmgen-cache/, the whole site rewritten.",
+)
 @config_option
 @_reported
 def build(
@@ -296,6 +301,7 @@ def build(
     base_url: str | None,
     drafts: bool,
     strict: bool,
+    no_cache: bool,
     config_file: Path | None,
 ) -> None:
     """Validate and render the postmortems into a static site."""
@@ -307,6 +313,7 @@ def build(
         drafts=drafts,
         strict=strict,
         updated=_source_date_epoch(),
+        cache=not no_cache,
     )
     if not options.source.is_dir():
         raise PmgenError(f"{options.source}: the content folder does not exist.")
@@ -380,7 +387,13 @@ def _report_build(result: BuildResult, strict: bool) -> None:
         if result.drafts_skipped
         else ""
     )
-    click.echo(f"Built {result.postmortems} postmortem(s){drafts} into {result.output}")
+    if result.up_to_date:
+        click.echo(f"Up to date: nothing changed since the last build of {result.output}")
+    else:
+        click.echo(
+            f"Built {result.postmortems} postmortem(s){drafts} into {result.output} "
+            f"({result.files_written} file(s) written)"
+        )
     click.echo(f"Open {result.output / 'index.html'}")
 
 

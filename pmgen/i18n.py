@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date as babel_format_date
 
@@ -149,6 +150,7 @@ def words(lang: str) -> dict[str, str]:
     return WORDS.get(lang, WORDS["fr"])
 
 
+@functools.lru_cache(maxsize=8192)
 def format_date(date: dt.date, lang: str) -> str:
     """`22 septembre 2021` / `22 September 2021`."""
     return babel_format_date(date, format="long", locale=LOCALES.get(lang, "fr_FR"))

@@ -50,6 +50,11 @@ class Library:
         return self.terms["years"]
 
 
+def root_of(url: str) -> str:
+    """The relative prefix from a page folder back to the site root (`2021/09/22/x/` → 4 ups)."""
+    return "../" * len([part for part in url.split("/") if part])
+
+
 def page_url(postmortem: Postmortem, date: dt.date) -> str:
     """`2021-09-22-incident.md` → `2021/09/22/incident/`; undated names use the date field."""
     match = _DATED_STEM.match(postmortem.document.stem)

@@ -97,7 +97,7 @@ def _swap(staging: Path, output: Path) -> None:
     if not output.exists():
         os.rename(staging, output)
         return
-    if _exchange(staging, output):
+    if exchange_folders(staging, output):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
         return
     old = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
@@ -111,7 +111,7 @@ def _swap(staging: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _exchange(first: Path, second: Path) -> bool:
+def exchange_folders(first: Path, second: Path) -> bool:
     """Linux `renameat2(RENAME_EXCHANGE)`: swap two paths in one step. False if unavailable."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)

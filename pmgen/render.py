@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from pmgen.fragments import ROOT, Fragments
 from pmgen.i18n import format_date, format_duration, words
-from pmgen.library import TAXONOMIES, Entry, Library, Term, term_url
-from pmgen.markdown import RenderOptions, render
+from pmgen.library import TAXONOMIES, Entry, Library, Term, root_of, term_url
 from pmgen.model import OutputFile
-from pmgen.sanitize import clean_html
-from pmgen.views import actions_view, body_html, incident_view, stats_view
+from pmgen.views import actions_view, incident_view, stats_view
 
 PACKAGE_THEME = Path(__file__).resolve().parent / "templates"
 SOURCE_THEME = Path(__file__).resolve().parent.parent / "templates"
@@ -30,9 +29,6 @@ PAGE_TEMPLATES = (
     "stats.html",
     "404.html",
 )
-
-# rewriter_for(entry, root, own_page) -> href rewriter (see links.make_rewriter).
-RewriterFactory = Callable[[Entry, str, bool], Callable[[str], str]]
 
 
 def theme_folder() -> Path:
@@ -67,11 +63,6 @@ class SiteInfo:
     search: bool = False
 
 
-def root_of(url: str) -> str:
-    """The relative prefix from a page folder back to the site root (`2021/09/22/x/` → 4 ups)."""
-    return "../" * len([part for part in url.split("/") if part])
-
-
 def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
     """What every page receives: site title, navigation and words, as plain data."""
     return {
@@ -91,15 +82,18 @@ def render_pages(
     library: Library,
     site: SiteInfo,
     env: jinja2.Environment,
-    rewriter_for: RewriterFactory,
+    fragments: Mapping[str, Fragments],
+    summaries: Mapping[str, str],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[OutputFile]:
-    """Every HTML page of the site, in a stable order."""
-    files = [_page(env, "index.html", "index.html", index_context(library, site, rewriter_for))]
+    """The site's HTML pages in a stable order: every listing page, and the page of each
+    postmortem whose fragments are given (the others are known to be up to date)."""
+    files = [_page(env, "index.html", "index.html", index_context(library, site, summaries))]
     total = len(library.entries)
     for number, entry in enumerate(library.entries, start=1):
-        context = postmortem_context(library, entry, site, rewriter_for)
-        files.append(_page(env, "postmortem.html", f"{entry.url}index.html", context))
+        if entry.url in fragments:
+            context = postmortem_context(library, number - 1, site, fragments[entry.url])
+            files.append(_page(env, "postmortem.html", f"{entry.url}index.html", context))
         if progress is not None:
             progress(number, total)
     for kind, terms in library.terms.items():
@@ -115,7 +109,7 @@ def render_pages(
                     env,
                     "term.html",
                     f"{term.url}index.html",
-                    term_context(term, site, rewriter_for),
+                    term_context(term, site, summaries),
                 )
             )
     files.append(_page(env, "actions.html", "actions/index.html", actions_context(library, site)))
@@ -130,20 +124,13 @@ def _page(env: jinja2.Environment, template: str, path: str, context: dict[str, 
     return OutputFile(path, env.get_template(template).render(context).encode("utf-8"))
 
 
-def _html(entry: Entry, span: tuple[int, int], options: RenderOptions) -> str:
-    return clean_html(render(entry.postmortem.tokens[span[0] : span[1]], options))
-
-
 def listing(
-    entries: tuple[Entry, ...], root: str, site: SiteInfo, rewriter_for: RewriterFactory
+    entries: tuple[Entry, ...], root: str, summaries: Mapping[str, str]
 ) -> list[dict[str, Any]]:
-    """Entries as listed on the index and term pages, summaries rendered for that page."""
+    """Entries as listed on the index and term pages, summaries linked from that page."""
     items = []
     for entry in entries:
         fields = entry.postmortem.fields
-        options = RenderOptions(
-            rewrite=rewriter_for(entry, root, False), escape_html=site.escape_html
-        )
         items.append(
             {
                 "title": entry.title,
@@ -154,7 +141,7 @@ def listing(
                 "severity": fields.severity,
                 "services": list(fields.services),
                 "status": fields.status,
-                "summary_html": _html(entry, entry.postmortem.summary_span, options),
+                "summary_html": summaries[entry.url].replace(ROOT, root),
                 "duration": _impact(entry, fields.lang),
                 "actions_open": len(entry.postmortem.incident.open_actions),
                 "actions_total": len(entry.postmortem.incident.actions),
@@ -168,9 +155,7 @@ def _impact(entry: Entry, lang: str) -> str | None:
     return format_duration(span, lang) if span is not None else None
 
 
-def index_context(
-    library: Library, site: SiteInfo, rewriter_for: RewriterFactory
-) -> dict[str, Any]:
+def index_context(library: Library, site: SiteInfo, summaries: Mapping[str, str]) -> dict[str, Any]:
     """The home page: every postmortem, newest first, grouped by year."""
     return {
         "site": site_context(site, "", site.lang),
@@ -179,7 +164,7 @@ def index_context(
             {
                 "name": term.name,
                 "url": f"{term.url}index.html",
-                "entries": listing(term.entries, "", site, rewriter_for),
+                "entries": listing(term.entries, "", summaries),
             }
             for term in library.years()
         ],
@@ -188,24 +173,19 @@ def index_context(
 
 
 def postmortem_context(
-    library: Library, entry: Entry, site: SiteInfo, rewriter_for: RewriterFactory
+    library: Library, position: int, site: SiteInfo, fragments: Fragments
 ) -> dict[str, Any]:
     """One postmortem page: metadata panel, contents, body, neighbours."""
+    entry = library.entries[position]
     postmortem, fields = entry.postmortem, entry.postmortem.fields
     root = root_of(entry.url)
-    position = library.entries.index(entry)
     newer = library.entries[position - 1] if position > 0 else None
     older = library.entries[position + 1] if position + 1 < len(library.entries) else None
 
     def term(kind: str, name: str) -> dict[str, str]:
         return {"name": name, "url": f"{root}{term_url(kind, name)}index.html"}
 
-    options = RenderOptions(
-        rewrite=rewriter_for(entry, root, True),
-        escape_html=site.escape_html,
-        anchor_label=words(fields.lang)["anchor"],
-    )
-    incident = incident_view(entry, fields.lang, site.today)
+    incident = incident_view(entry, fields.lang, site.today, fragments.timeline_html)
     toc = [
         {"id": h.anchor, "text": h.text, "level": h.level}
         for h in postmortem.headings
@@ -225,7 +205,7 @@ def postmortem_context(
         "tags": [term("tags", name) for name in fields.tags],
         "authors": list(fields.authors),
         "toc": toc,
-        "body_html": body_html(entry, options, fields.lang),
+        "body_html": fragments.body_html,
         "incident": incident,
         "pagefind_meta": pagefind_meta(entry),
         "newer": _neighbour(newer, root),
@@ -253,7 +233,7 @@ def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict
     }
 
 
-def term_context(term: Term, site: SiteInfo, rewriter_for: RewriterFactory) -> dict[str, Any]:
+def term_context(term: Term, site: SiteInfo, summaries: Mapping[str, str]) -> dict[str, Any]:
     """The postmortems of one service, tag, severity or year."""
     root = root_of(term.url)
     return {
@@ -261,7 +241,7 @@ def term_context(term: Term, site: SiteInfo, rewriter_for: RewriterFactory) -> d
         "page_title": term.name,
         "kind": term.kind,
         "name": term.name,
-        "entries": listing(term.entries, root, site, rewriter_for),
+        "entries": listing(term.entries, root, summaries),
     }
 
 

@@ -20,16 +20,16 @@ def available() -> bool:
     return find_spec("pagefind_bin") is not None
 
 
-def index_site(folder: Path, lang: str) -> None:
-    """Write the search bundle into `folder/pagefind/`; raise PmgenError if Pagefind fails."""
+def index_site(folder: Path, lang: str, bundle: Path | None = None) -> None:
+    """Write the search bundle into `folder/pagefind/` (or `bundle`); PmgenError on failure."""
+    where = ["--output-path", str(bundle)] if bundle else ["--output-subdir", BUNDLE]
     command = [
         sys.executable,
         "-m",
         "pagefind_bin",
         "--site",
         str(folder),
-        "--output-subdir",
-        BUNDLE,
+        *where,
         "--force-language",
         lang,
         "--quiet",

@@ -49,7 +49,7 @@ def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path
             relative = path.relative_to(root)
             if _skipped(relative, exclude) or not path.is_file():
                 continue
-            found.setdefault(path.resolve(), root)
+            found.setdefault(path, root)  # already absolute under the resolved root
     return sorted(found.items())
 
 

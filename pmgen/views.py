@@ -65,7 +65,7 @@ def _with_fences(options: RenderOptions, fence: Any) -> RenderOptions:
     )
 
 
-def incident_view(entry: Entry, lang: str, today: dt.date) -> dict[str, Any]:
+def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[str, Any]:
     """Durations, milestones, the timeline chart and the action count of one postmortem."""
     incident = entry.postmortem.incident
     said = words(lang)
@@ -89,7 +89,7 @@ def incident_view(entry: Entry, lang: str, today: dt.date) -> dict[str, Any]:
     return {
         "durations": durations,
         "milestones": milestones,
-        "timeline_chart": timeline_chart(entry, lang),
+        "timeline_chart": chart,
         "actions_open": len(incident.open_actions),
         "actions_total": len(incident.actions),
         "overdue": sum(1 for a in incident.open_actions if a.due is not None and a.due < today),

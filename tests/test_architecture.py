@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "i18n": 1,
     "search": 1,
     "cache": 1,
+    "sitefiles": 1,
     # 2: meaning drawn from the parsed document.
     "sections": 2,
     "schema": 2,
@@ -54,6 +55,8 @@ LAYERS: dict[str, int] = {
     # 4: pages.
     "render": 4,
     "export": 4,
+    "fragments": 4,
+    "assemble": 4,
     "views": 4,
     # 5: use cases.
     "check": 5,

@@ -1,0 +1,192 @@
+"""Incremental builds: after any sequence of changes, the site equals a cold build, byte for
+byte, and a rebuild writes only the files whose bytes change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pmgen.build import BuildOptions, BuildResult, build_site
+from pmgen.config import build_config
+
+TODAY = dt.date(2026, 11, 26)
+SECTIONS = {
+    "Contexte": "Le service {name} répond lentement depuis le matin.",
+    "Chronologie": "* 16:00 — Les erreurs commencent.\n* 16:26 — Retour à la normale.",
+    "Enseignements": "Surveiller la mémoire des instances.",
+    "Analyse": "La base refusait les connexions.\n\n![Graphe](graphe.svg)",
+    "Travaux restants": "* [ ] Ajouter une alerte @camille due 2030-01-01",
+}
+
+
+def postmortem(title: str, date: str, name: str, services: str = "[web]") -> str:
+    """A clean postmortem linking an image beside it."""
+    body = "".join(f"## {h}\n\n{text.format(name=name)}\n\n" for h, text in SECTIONS.items())
+    return (
+        f"---\ntitle: {title}\ndate: {date}\nservices: {services}\n---\n\n"
+        f"Résumé : {title}.\n\n<!-- more -->\n\n{body}"
+    )
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Relative path → SHA-256 of every file under a folder."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    """Relative path → modification time (ns) of every file under a folder."""
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+class Project:
+    """A content folder built incrementally into `site/`, and cold into fresh folders."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "postmortems"
+        self.content.mkdir()
+        (self.content / "graphe.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+        self.cold_builds = 0
+
+    def write(self, name: str, text: str) -> None:
+        (self.content / name).write_text(text, encoding="utf-8")
+
+    def build(self, out: Path, cache: bool = True, **config: object) -> BuildResult:
+        options = BuildOptions(
+            source=self.content, output=out, site_url="https://ex.org", cache=cache, search=False
+        )
+        return build_site(build_config(dict(config), self.root, None), options, self.root, TODAY)
+
+    def check(self, **config: object) -> BuildResult:
+        """Build incrementally, then cold elsewhere, and compare the two sites."""
+        result = self.build(self.root / "site", **config)
+        assert result.ok, result.blocking
+        self.cold_builds += 1
+        cold = self.root / f"cold-{self.cold_builds}"
+        assert self.build(cold, cache=False, **config).ok
+        assert tree(self.root / "site") == tree(cold)
+        shutil.rmtree(cold)
+        return result
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    project = Project(tmp_path)
+    for number, service in enumerate(("web", "api", "base", "web", "api"), start=1):
+        project.write(
+            f"2022-0{number}-1{number}-panne-{number}.md",
+            postmortem(f"Panne {number}", f"2022-0{number}-1{number}", service, f"[{service}]"),
+        )
+    return project
+
+
+def test_a_sequence_of_edits_renames_and_deletions_equals_cold_builds(project: Project) -> None:
+    project.check()
+    project.write("2022-01-11-panne-1.md", postmortem("Panne 1 (revue)", "2022-01-11", "web"))
+    project.check()
+    (project.content / "2022-02-12-panne-2.md").rename(
+        project.content / "2022-02-12-panne-de-l-api.md"
+    )
+    project.check()
+    (project.content / "2022-03-13-panne-3.md").unlink()
+    project.check()
+    project.write(
+        "2023-06-01-nouvelle.md", postmortem("Nouvelle", "2023-06-01", "cache", "[cache, web]")
+    )
+    project.check()
+    (project.content / "graphe.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>"
+    )
+    project.check()
+    project.write("2022-04-14-panne-4.md", postmortem("Panne 4", "2022-04-14", "web", "[]"))
+    project.check()  # a service disappears: its term page goes
+
+
+def test_configuration_and_templates_changes_rebuild_what_they_touch(project: Project) -> None:
+    project.check()
+    project.check(title="Incidents de l'équipe")
+    project.check(title="Incidents de l'équipe", lang="en")
+    templates = project.root / "templates"
+    templates.mkdir()
+    (templates / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Perdu</h1>{% endblock %}', encoding="utf-8"
+    )
+    project.check(title="Incidents de l'équipe", lang="en")
+    assert "Perdu" in (project.root / "site" / "404.html").read_text(encoding="utf-8")
+
+
+def test_chart_data_change_is_seen(project: Project) -> None:
+    folder = project.content / "donnees"
+    folder.mkdir()
+    (folder / "latence.csv").write_text("heure,ms\n2022-01-11T16:00,100\n2022-01-11T16:10,900\n")
+    chart = "```chart\ntype: line\ndata: donnees/latence.csv\nx: heure\ny: ms\n```\n\n"
+    text = postmortem("Panne 1", "2022-01-11", "web").replace(
+        "## Enseignements", chart + "## Enseignements"
+    )
+    project.write("2022-01-11-panne-1.md", text)
+    project.check()
+    (folder / "latence.csv").write_text("heure,ms\n2022-01-11T16:00,100\n2022-01-11T16:10,4000\n")
+    project.check()
+    assert "4000" in (project.root / "site/2022/01/11/panne-1/index.html").read_text()
+
+
+def test_a_rebuild_writes_only_the_files_whose_bytes_change(project: Project) -> None:
+    site = project.root / "site"
+    first = project.build(site)
+    assert first.ok
+    before = mtimes(site)
+    again = project.build(site)
+    assert again.up_to_date and again.files_written == 0
+    assert mtimes(site) == before
+    project.write(
+        "2022-05-15-panne-5.md",
+        postmortem("Panne 5", "2022-05-15", "api").replace("lentement", "très lentement"),
+    )
+    edited = project.build(site)
+    assert edited.ok and not edited.up_to_date
+    after = mtimes(site)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert "2022/05/15/panne-5/index.html" in changed
+    assert "2022/01/11/panne-1/index.html" not in changed  # nothing it shows changed
+    assert "assets/style.css" not in changed
+    assert len(changed) == edited.files_written
+
+
+def test_a_hand_edited_site_is_rewritten_whole(project: Project) -> None:
+    site = project.root / "site"
+    assert project.build(site).ok
+    page = site / "2022/01/11/panne-1/index.html"
+    page.write_text("vandalised", encoding="utf-8")
+    result = project.build(site)
+    assert not result.up_to_date
+    assert "vandalised" not in page.read_text(encoding="utf-8")
+    assert project.build(site).up_to_date
+
+
+def test_without_a_cache_every_build_is_cold_and_identical(project: Project) -> None:
+    assert project.build(project.root / "a", cache=False).ok
+    assert project.build(project.root / "b", cache=False).ok
+    assert tree(project.root / "a") == tree(project.root / "b")
+    assert not (project.root / ".pmgen-cache").exists()
+
+
+def test_a_corrupt_cache_is_ignored(project: Project) -> None:
+    assert project.build(project.root / "site").ok
+    database = project.root / ".pmgen-cache" / "cache.sqlite3"
+    database.write_bytes(b"this is not a database")
+    for extra in database.parent.glob("cache.sqlite3-*"):
+        extra.unlink()
+    project.write("2022-01-11-panne-1.md", postmortem("Panne 1 bis", "2022-01-11", "web"))
+    project.check()
