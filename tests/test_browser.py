@@ -297,6 +297,9 @@ AXE_PAGES = {
         sorted(site.glob("[0-9][0-9][0-9][0-9]/index.html"))[0].relative_to(site).as_posix()
     ),
     "404": lambda site: "404.html",
+    "stats": lambda site: "stats/index.html",
+    "actions": lambda site: "actions/index.html",
+    "search": lambda site: "search/index.html",
 }
 
 
@@ -304,12 +307,7 @@ AXE_PAGES = {
 # reported as pmgen bugs: (axe rule, a string in the HTML of every offending node) -> why. A
 # page whose only serious violations are these is an expected failure, so the rest of the page
 # is still checked and the test passes by itself once pmgen is fixed.
-KNOWN_PMGEN_BUGS = {
-    ("label", 'class="task-list-item-checkbox"'): (
-        "pmgen/markdown.py renders task-list checkboxes with no accessible label (axe `label`, "
-        "critical); mdit-py-plugins' tasklists_plugin(label=True) wraps the item text in one"
-    ),
-}
+KNOWN_PMGEN_BUGS: dict[tuple[str, str], str] = {}  # none known (task checkboxes now labelled)
 
 
 def known_pmgen_bug(violation: dict[str, Any]) -> str | None:
@@ -570,3 +568,51 @@ def test_clicking_every_internal_link_opens_no_dialog(
     assert len(clicked) > 10, f"only {len(clicked)} links were clicked"
     assert not dialogs, "dialogs opened:\n" + "\n".join(dialogs)
     assert not pwned, "\n".join(pwned)
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_search_finds_filters_and_links_under_a_subpath(
+    context_factory: Callable[..., Any], subpath_url: str
+) -> None:
+    page = context_factory().new_page()
+    problems = watch(page)
+    page.goto(subpath_url + "search/index.html", wait_until="load")
+    page.wait_for_selector("#search-form:not([hidden])", timeout=10_000)
+    page.fill("#search-query", "certificat")
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results li').length > 0", timeout=10_000
+    )
+    links = [a.get_attribute("href") for a in page.query_selector_all("#search-results a")]
+    assert links and all(link.startswith(f"/{SUBPATH}/") for link in links), links
+    page.select_option("#filter-services", "web")
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results li').length === 0", timeout=10_000
+    )
+    page.select_option("#filter-services", "")
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results li').length > 0", timeout=10_000
+    )
+    page.click("#search-results a")
+    page.wait_for_load_state("load")
+    assert "certificat" in page.locator("h1").inner_text().lower()
+    assert not problems, "\n".join(problems)
+
+
+def test_charts_stats_and_actions_pages_show_their_data(
+    context_factory: Callable[..., Any], base_url: str
+) -> None:
+    page = context_factory().new_page()
+    problems = watch(page)
+    page.goto(base_url + "2021/09/22/lenteurs-puis-panne-du-site/index.html", wait_until="load")
+    charts = page.locator("figure.chart svg[role=img]")
+    assert charts.count() >= 2  # the timeline and the response-time chart
+    assert "Déploiement des optimisations" in page.locator("figure.chart").nth(1).inner_text()
+    page.goto(base_url + "stats/index.html", wait_until="load")
+    assert page.locator("figure.chart").count() == 5
+    page.goto(base_url + "actions/index.html", wait_until="load")
+    rows = page.locator("table.actions-table tbody tr")
+    assert rows.count() >= 5
+    assert page.locator(".overdue-row").count() >= 1
+    assert not problems, "\n".join(problems)
