@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: site test lint format clean
+.PHONY: site test lint format clean bench bench-peers fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,4 +34,19 @@ format: $(TESTSTAMP)
 	$(BIN)/ruff check --fix pmgen tests
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site .pytest_cache .pmgen-cache bench/.cache bench/results bench/.peers-venv
+
+# Benchmark (docs/benchmark.md). Quick check: make bench BENCH_ARGS="--sizes 100 --runs 1"
+BENCH_ARGS ?= --sizes 100,1000,5000 --runs 3
+PEERS_VENV := bench/.peers-venv
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+$(PEERS_VENV)/.installed: bench/peers-requirements.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --quiet -r bench/peers-requirements.txt
+	touch $@
+
+bench-peers: $(STAMP) $(PEERS_VENV)/.installed
+	$(BIN)/python bench/run.py --peers $(BENCH_ARGS)
