@@ -13,7 +13,7 @@ from pmgen.cache import Cache, digest
 from pmgen.export import index_json
 from pmgen.fragments import Fragments, fragment_key, render_fragments
 from pmgen.library import Entry, Library
-from pmgen.links import asset_copies, make_rewriter
+from pmgen.links import asset_copies, make_rewriter, page_urls
 from pmgen.model import AssetCopy, OutputFile, Postmortem
 from pmgen.render import (
     SiteInfo,
@@ -58,8 +58,8 @@ def plan_pages(
 ) -> PagePlan:
     """Key each postmortem page by everything it shows; only pages whose key changed since
     `previous` (the last build's keys, empty for a cold build) are rendered again."""
-    rewriter_for = make_rewriter(library)
-    pages = {entry.postmortem.document.path.resolve(): entry for entry in library.entries}
+    pages = page_urls(library)
+    rewriter_for = make_rewriter(pages)
     plan = PagePlan({}, {}, {})
     entries = library.entries
     for position, entry in enumerate(entries):

@@ -49,11 +49,11 @@ def render_fragments(entry: Entry, rewriter_for: RewriterFactory, escape_html: b
     return Fragments(body_html(entry, own, lang), summary, timeline_chart(entry, lang))
 
 
-def fragment_key(entry: Entry, pages: Mapping[Path, Entry], escape_html: bool, context: str) -> str:
+def fragment_key(entry: Entry, urls: Mapping[Path, str], escape_html: bool, context: str) -> str:
     """Everything the fragments depend on: the text, the page's URL, where its links land
     (other pages' URLs move when they are renamed) and the chart data files."""
     postmortem = entry.postmortem
-    targets = [site_target(href, entry, pages) for href in postmortem.links]
+    targets = [site_target(href, entry, urls) for href in postmortem.links]
     data = []
     for block in postmortem.charts:
         if block.data is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pmgen.model import Postmortem
 from pmgen.slugs import slugify, unique
@@ -55,25 +56,32 @@ def root_of(url: str) -> str:
     return "../" * len([part for part in url.split("/") if part])
 
 
-def page_url(postmortem: Postmortem, date: dt.date) -> str:
+def page_url(stem: str, date: dt.date) -> str:
     """`2021-09-22-incident.md` → `2021/09/22/incident/`; undated names use the date field."""
-    match = _DATED_STEM.match(postmortem.document.stem)
+    match = _DATED_STEM.match(stem)
     if match:
         year, month, day, rest = match.groups()
         return f"{year}/{month}/{day}/{slugify(rest)}/"
-    return f"{date:%Y/%m/%d}/{slugify(postmortem.document.stem)}/"
+    return f"{date:%Y/%m/%d}/{slugify(stem)}/"
+
+
+def assign_urls(items: Iterable[tuple[Path, dt.date]]) -> dict[Path, str]:
+    """Unique page URLs for (source path, date) pairs, given in path order so that the
+    `-2`, `-3` suffixes of colliding slugs never depend on the order files were found in."""
+    taken: set[str] = set()
+    return {
+        path: unique(page_url(path.stem, date).rstrip("/"), taken) + "/"
+        for path, date in sorted(items)
+    }
 
 
 def build_library(postmortems: Sequence[Postmortem]) -> Library:
     """Give each postmortem a unique URL, order them and index the taxonomies."""
-    taken: set[str] = set()
-    entries = []
-    for postmortem in sorted(postmortems, key=lambda p: p.document.path):
-        date = postmortem.fields.date
-        if date is None:
-            raise ValueError(f"{postmortem.document.display_path} has no date")
-        url = unique(page_url(postmortem, date).rstrip("/"), taken) + "/"
-        entries.append(Entry(postmortem, url, date))
+    dated = [(p.document.path, p.fields.date, p) for p in postmortems]
+    if any(date is None for _, date, _ in dated):
+        raise ValueError("every postmortem of a library needs a date")
+    urls = assign_urls((path, date) for path, date, _ in dated)  # type: ignore[misc]
+    entries = [Entry(p, urls[path], date) for path, date, p in dated]  # type: ignore[arg-type]
     entries.sort(key=lambda e: (-e.date.toordinal(), e.url))
     terms: dict[str, tuple[Term, ...]] = {kind: _terms(kind, entries) for kind in TAXONOMIES}
     terms["years"] = _years(entries)

@@ -44,22 +44,29 @@ def asset_path(source: Path, entry: Entry) -> str:
     return entry.url + "_files/" + source.relative_to(document.root.resolve()).as_posix()
 
 
-def site_target(href: str, entry: Entry, pages: Mapping[Path, Entry]) -> str | None:
-    """The site-root-relative path an href should point to, or None to leave it as written."""
+def site_target(href: str, entry: Entry, urls: Mapping[Path, str]) -> str | None:
+    """The site-root-relative path an href should point to, or None to leave it as written.
+
+    `urls` maps each published postmortem's resolved source path to its page URL."""
     source = local_file(href, entry)
     if source is None:
         return None
     tail = _split(href)[1]
-    if source in pages:
-        return pages[source].url + "index.html" + tail
+    if source in urls:
+        return urls[source] + "index.html" + tail
     if source.suffix.lower() in MARKDOWN_SUFFIXES:
         return None  # a draft or excluded postmortem: never publish its source
     return asset_path(source, entry) + tail
 
 
-def make_rewriter(library: Library) -> Callable[[Entry, str, bool], Rewriter]:
+def page_urls(library: Library) -> dict[Path, str]:
+    """Resolved source path → page URL, for every published postmortem."""
+    return {entry.postmortem.document.path.resolve(): entry.url for entry in library.entries}
+
+
+def make_rewriter(urls: Mapping[Path, str]) -> Callable[[Entry, str, bool], Rewriter]:
     """A factory of href rewriters: for an entry, seen from a page at `root`."""
-    pages = {entry.postmortem.document.path.resolve(): entry for entry in library.entries}
+    pages = urls
 
     def rewriter_for(entry: Entry, root: str, own_page: bool) -> Rewriter:
         def rewrite(href: str) -> str:
@@ -78,7 +85,7 @@ def make_rewriter(library: Library) -> Callable[[Entry, str, bool], Rewriter]:
 
 def asset_copies(library: Library) -> list[AssetCopy]:
     """Every referenced file to copy into the site, each destination once, sorted."""
-    pages = {entry.postmortem.document.path.resolve() for entry in library.entries}
+    pages = set(page_urls(library))
     copies: dict[str, AssetCopy] = {}
     for entry in library.entries:
         for target in entry.postmortem.links:

@@ -5,7 +5,7 @@
   var input = document.getElementById("search-query");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var words = JSON.parse(document.currentScript.getAttribute("data-words"));
+  var words = { results: form.getAttribute("data-results"), none: form.getAttribute("data-none") };
   var root = form.getAttribute("data-root");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-meta]"));
   var pagefind = null;
@@ -82,7 +82,6 @@
     form.hidden = false;
     input.addEventListener("input", run);
     selects.forEach(function (select) { select.addEventListener("change", run); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     var initial = new URLSearchParams(location.search).get("q");
     if (initial) { input.value = initial; run(); }
   }).catch(unavailable);
