@@ -55,9 +55,11 @@ def plan_pages(
     previous: Mapping[str, str],
     cache: Cache,
     reload: Callable[[Postmortem], Postmortem],
+    fresh: Mapping[str, Fragments] | None = None,
 ) -> PagePlan:
     """Key each postmortem page by everything it shows; only pages whose key changed since
-    `previous` (the last build's keys, empty for a cold build) are rendered again."""
+    `previous` (the last build's keys, empty for a cold build) are rendered again.
+    `fresh` holds fragments rendered while parsing (by page URL)."""
     pages = page_urls(library)
     rewriter_for = make_rewriter(pages)
     plan = PagePlan({}, {}, {})
@@ -77,14 +79,18 @@ def plan_pages(
         stale = previous.get(path) != plan.keys[path]
         summary = None if stale else cache.get("summary", fragment)
         if summary is None:
-            fragments = cache.get("fragments", fragment)
-            if not isinstance(fragments, Fragments):
-                full = (
-                    entry
-                    if entry.postmortem.tokens
-                    else Entry(reload(entry.postmortem), entry.url, entry.date)
-                )
-                fragments = render_fragments(full, rewriter_for, site.escape_html)
+            fragments = (fresh or {}).get(entry.url)
+            from_cache = fragments is None and cache.get("fragments", fragment)
+            if isinstance(from_cache, Fragments):
+                fragments = from_cache
+            else:
+                if fragments is None:
+                    full = (
+                        entry
+                        if entry.postmortem.tokens
+                        else Entry(reload(entry.postmortem), entry.url, entry.date)
+                    )
+                    fragments = render_fragments(full, rewriter_for, site.escape_html)
                 cache.put("fragments", fragment, fragments)
                 cache.put("summary", fragment, fragments.summary_html)
             if stale:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,17 @@ from pmgen.cache import Cache, digest, open_cache
 from pmgen.check import ParsedFile, lint_files, parse_file, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
-from pmgen.library import build_library
+from pmgen.fragments import render_fragments
+from pmgen.library import Entry, assign_urls, build_library
+from pmgen.links import make_rewriter
 from pmgen.model import Postmortem
 from pmgen.output import check_output_folder, write_site
 from pmgen.render import SiteInfo, theme_folder
+from pmgen.schema import read_fields
 from pmgen.search import available as search_available
 from pmgen.search import index_site
 from pmgen.sitefiles import SEARCH_BUNDLE, intact, planned, record, update_site
+from pmgen.source import display_path, read_document
 
 # Findings that leave a postmortem without what a page needs (readable text, title, date).
 FATAL_CODES = frozenset({"PM001", "PM002", "PM101", "PM102"})
@@ -103,7 +108,16 @@ def _build(
             previous.notices,
             up_to_date=True,
         )
-    parsed = parse_files([options.source], config, cwd, cache=cache)
+    early: dict[Path, Any] = {}
+    planned_urls: dict[Path, str] = {}
+
+    def after_parse(hits: dict[Path, ParsedFile], todo: list[tuple[Path, Path]]) -> Any:
+        planned_urls.update(_planned_urls(config, cwd, options.drafts, hits, todo))
+        return partial(_render_early, urls=dict(planned_urls), escape_html=config.html == "escape")
+
+    parsed = parse_files(
+        [options.source], config, cwd, cache=cache, after=after_parse, extras=early
+    )
     diagnostics = lint_files(parsed, config, today)
     blocking = _blocking(parsed)
     if options.strict and not blocking:
@@ -124,7 +138,11 @@ def _build(
 
     reusable = last is not None and len(last) > 3 and output.is_dir() and intact(output, last[1])
     context = digest(repr(config), str(cwd), _templates_digest(config))
-    plan = plan_pages(library, site, context, last[3] if reusable else {}, cache, reload)
+    same_urls = planned_urls == {e.postmortem.document.path: e.url for e in library.entries}
+    fresh = (
+        {planned_urls[path]: fragments for path, fragments in early.items()} if same_urls else {}
+    )
+    plan = plan_pages(library, site, context, last[3] if reusable else {}, cache, reload, fresh)
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
     notices = built.notices
     if options.search and config.search and not search:
@@ -164,6 +182,46 @@ def _write(
     finish = (lambda staging: index_site(staging, lang)) if search else None
     write_site(output, built.files, built.copies, finish)
     return record(output, wanted), len(wanted)
+
+
+def _planned_urls(
+    config: Config,
+    cwd: Path,
+    drafts: bool,
+    hits: dict[Path, ParsedFile],
+    todo: list[tuple[Path, Path]],
+) -> dict[Path, str]:
+    """The page URLs the library will give, known before the bodies are parsed: from the
+    cached files' fields, and from the front matter alone of the files still to parse."""
+    dated: list[tuple[Path, dt.date]] = []
+    for item in hits.values():
+        postmortem = item.postmortem
+        if (
+            postmortem is not None
+            and postmortem.fields.date is not None
+            and (drafts or not postmortem.fields.is_draft)
+        ):
+            dated.append((postmortem.document.path, postmortem.fields.date))
+    for path, root in todo:
+        document = read_document(path, root, display_path(path, cwd)).document
+        if document is None or not document.front_matter_valid:
+            continue
+        fields, _ = read_fields(document, None, config.lang)
+        if fields.date is not None and (drafts or not fields.is_draft):
+            dated.append((document.path, fields.date))
+    return assign_urls(dated)
+
+
+def _render_early(item: ParsedFile, urls: dict[Path, str], escape_html: bool) -> Any:
+    """A published postmortem's fragments, rendered where it was parsed (tokens at hand), so
+    the build never holds every token stream at once."""
+    postmortem = item.postmortem
+    path = postmortem.document.path if postmortem is not None else None
+    if postmortem is None or path not in urls or postmortem.fields.date is None:
+        return None
+    entry = Entry(postmortem, urls[path], postmortem.fields.date)
+    rewriter = make_rewriter({key.resolve(): url for key, url in urls.items()})
+    return render_fragments(entry, rewriter, escape_html)
 
 
 def _templates_digest(config: Config) -> str:

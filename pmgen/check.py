@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from pmgen.cache import Cache, digest
 from pmgen.config import Config
@@ -56,6 +56,13 @@ class LintReport:
     fixed: tuple[str, ...] = ()
 
 
+# Work done right after parsing a file, in the process that parsed it (see build.py): it gets
+# the full postmortem, tokens included, and what it returns is kept; the tokens are not.
+AfterParse = Callable[[ParsedFile], Any]
+# Given the files found in the cache and those left to parse, the work to do after parsing.
+AfterFactory = Callable[[dict[Path, ParsedFile], list[tuple[Path, Path]]], AfterParse | None]
+
+
 def parse_files(
     paths: Sequence[Path],
     config: Config,
@@ -63,12 +70,16 @@ def parse_files(
     only: frozenset[Path] | None = None,
     cache: Cache | None = None,
     lint_only: bool = False,
+    after: AfterFactory | None = None,
+    extras: dict[Path, Any] | None = None,
 ) -> list[ParsedFile]:
     """Read, parse and check every Markdown file under `paths` (restricted to `only`).
 
     With a cache, a file whose bytes, configuration and dependencies (linked files, chart data)
     are unchanged is not parsed again; the postmortem then comes back without its tokens.
-    Files to parse are spread over processes when there are enough of them.
+    Files to parse are spread over processes when there are enough of them. With `after`, each
+    parsed file also goes through the work it returns (results in `extras`, by path), and comes
+    back without its tokens.
     """
     found = [
         (path, _content_root(path, root, config))
@@ -87,8 +98,11 @@ def parse_files(
         if cached is not None and _still_valid(cached[1]):
             results[path] = cached[0]
     todo = [(path, root) for path, root in found if path not in results]
-    for item in _parse_all(todo, config, cwd):
+    work = after(dict(results), todo) if after is not None and todo else None
+    for item, extra in _parse_all(todo, config, cwd, work):
         results[item.path] = item
+        if extras is not None and extra is not None:
+            extras[item.path] = extra
         if cache is not None and item.path in keys:
             dependencies = _dependencies(item)
             cache.put("parse", keys[item.path], (slim(item), dependencies))
@@ -99,25 +113,41 @@ def parse_files(
 
 
 PARALLEL_FROM = 48  # below this, starting processes costs more than it saves
+_WORKER: dict[str, Any] = {}  # what each worker process was started with
 
 
-def _parse_all(todo: list[tuple[Path, Path]], config: Config, cwd: Path) -> list[ParsedFile]:
+def _parse_all(
+    todo: list[tuple[Path, Path]], config: Config, cwd: Path, work: AfterParse | None
+) -> list[tuple[ParsedFile, Any]]:
     """Parse files, across processes when there are many and more than one core."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(todo) < PARALLEL_FROM or workers < 2:
-        return [parse_file(path, root, config, cwd) for path, root in todo]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            chunk = max(1, len(todo) // (workers * 8))
-            job = partial(_parse_one, config=config, cwd=cwd)
-            return list(pool.map(job, todo, chunksize=chunk))
-    except (OSError, BrokenProcessPool, ValueError):
-        return [parse_file(path, root, config, cwd) for path, root in todo]
+    if len(todo) >= PARALLEL_FROM and workers >= 2:
+        try:
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=get_context("fork"),
+                initializer=_start_worker,
+                initargs=(config, cwd, work),
+            ) as pool:
+                chunk = max(1, len(todo) // (workers * 8))
+                return list(pool.map(_parse_one, todo, chunksize=chunk))
+        except (OSError, BrokenProcessPool, ValueError):
+            pass  # no processes here: parse in this one
+    _start_worker(config, cwd, work)
+    return [_parse_one(item) for item in todo]
 
 
-def _parse_one(item: tuple[Path, Path], config: Config, cwd: Path) -> ParsedFile:
+def _start_worker(config: Config, cwd: Path, work: AfterParse | None) -> None:
+    _WORKER.update(config=config, cwd=cwd, work=work)
+
+
+def _parse_one(item: tuple[Path, Path]) -> tuple[ParsedFile, Any]:
     """One unit of parallel work (module-level so it pickles)."""
-    return parse_file(item[0], item[1], config, cwd)
+    parsed = parse_file(item[0], item[1], _WORKER["config"], _WORKER["cwd"])
+    work = _WORKER["work"]
+    if work is None:
+        return parsed, None
+    return slim(parsed), work(parsed)
 
 
 def slim(item: ParsedFile) -> ParsedFile:
