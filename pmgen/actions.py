@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from pmgen.markdown import Token, plain_text
 from pmgen.model import ActionItem, Section
+from pmgen.timeline import parse_day
 
 _OWNER_PATTERNS = (
     re.compile(r"\((?:owner|responsable|porteur|pilote|assignee)\s*:\s*([^)]+?)\s*\)", re.I),
@@ -24,27 +25,6 @@ _DUE = re.compile(
     r"\d{1,2}(?:er)?\s+[a-zéû]+\.?\s+\d{4}|[a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})",
     re.I,
 )
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("janvier", "january", "jan"),
-            ("février", "fevrier", "february", "feb"),
-            ("mars", "march", "mar"),
-            ("avril", "april", "apr"),
-            ("mai", "may"),
-            ("juin", "june", "jun"),
-            ("juillet", "july", "jul"),
-            ("août", "aout", "august", "aug"),
-            ("septembre", "september", "sept", "sep"),
-            ("octobre", "october", "oct"),
-            ("novembre", "november", "nov"),
-            ("décembre", "decembre", "december", "dec"),
-        ),
-        1,
-    )
-    for name in names
-}
 _DONE_CELL = re.compile(r"^(?:x|✅|✓|✔|fait|done|terminée?|closed|fermée?|résolue?)$", re.I)
 _OWNER_HEADERS = re.compile(r"^(?:owner|responsable|porteur|pilote|assignee|qui|who)$", re.I)
 _DUE_HEADERS = re.compile(r"^(?:due|échéance|echeance|deadline|date limite|quand|when)$", re.I)
@@ -52,20 +32,8 @@ _STATUS_HEADERS = re.compile(r"^(?:status|statut|état|etat|done|fait)$", re.I)
 
 
 def parse_due(text: str) -> dt.date | None:
-    """`2021-10-01`, `1er octobre 2021`, `October 1, 2021`, else None."""
-    cleaned = text.strip().lower().rstrip(".")
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-            return dt.date.fromisoformat(cleaned)
-        if match := re.fullmatch(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})", cleaned):
-            month = _MONTHS.get(match[2])
-            return dt.date(int(match[3]), month, int(match[1])) if month else None
-        if match := re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", cleaned):
-            month = _MONTHS.get(match[1])
-            return dt.date(int(match[3]), month, int(match[2])) if month else None
-    except ValueError:
-        return None
-    return None
+    """`2021-10-01`, `1er octobre 2021`, `October 1, 2021` (a full date: no weekday alone)."""
+    return parse_day(text, None)
 
 
 def find_owner(text: str) -> str | None:
