@@ -326,7 +326,8 @@ def _printable(
                     1,
                     f"front matter value of `{key}` holds the character U+{ord(found.group()):04X}"
                     ", which no text may contain (a control character or half a surrogate pair)",
-                    "Remove the escape sequence (`\\x..`, `\\u....`) that writes it.",
+                    "Remove the escape (`\\x..`, `\\u....`) that writes it; a character past "
+                    "U+FFFF is one escape (`\\U0001F525`), not two `\\u` halves.",
                 )
     return data, key_lines
 
