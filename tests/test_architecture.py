@@ -97,7 +97,7 @@ class Import:
 
 
 def module_key(path: Path) -> str:
-    """`lint/checks.py` -> `lint`; `cli.py` -> `cli`; `__init__.py` -> `__init__`."""
+    """`lint/checks.py` -> `lint`; `cli/build.py` -> `cli`; `model.py` -> `model`."""
     relative = path.relative_to(PACKAGE)
     return relative.parts[0] if len(relative.parts) > 1 else relative.stem
 
@@ -114,6 +114,11 @@ def _internal_key(dotted: str) -> str:
 
 def _is_module(name: str) -> bool:
     return (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name / "__init__.py").is_file()
+
+
+def _shown_module(name: str) -> str:
+    """How messages name a module key: `cli/` for a sub-package, `markdown.py` for a file."""
+    return f"{name}/" if (PACKAGE / name / "__init__.py").is_file() else f"{name}.py"
 
 
 def imports_of(path: Path, text: str | None = None) -> Iterator[Import]:
@@ -198,7 +203,7 @@ def test_imports_go_down_the_layers() -> None:
 def test_third_party_libraries_are_confined() -> None:
     problems = [
         f"pmgen/{found.file}:{found.line}: `{found.target}` may only be imported by "
-        f"{', '.join(f'{m}.py' for m in sorted(CONFINED[found.target]))}"
+        f"{', '.join(_shown_module(m) for m in sorted(CONFINED[found.target]))}"
         for found in third_party(all_imports())
         if found.target in CONFINED and found.source not in CONFINED[found.target]
     ]
@@ -235,7 +240,7 @@ def _talks(tree: ast.AST) -> Iterator[tuple[int, str]]:
 def test_only_the_cli_prints_or_exits() -> None:
     problems = [
         f"pmgen/{path.relative_to(PACKAGE).as_posix()}:{line}: calls {call}; core code "
-        "returns values and lets cli.py talk to the user"
+        "returns values and lets pmgen/cli/ talk to the user"
         for path in source_files()
         if module_key(path) not in TALKERS
         for line, call in _talks(ast.parse(path.read_text(encoding="utf-8")))
@@ -280,6 +285,18 @@ def test_relative_import_inside_a_subpackage() -> None:
     (found,) = imports_of(PACKAGE / "lint" / "checks.py", "from ..cli import main\n")
     assert (found.source, found.target) == ("lint", "cli")
     assert layering_violations([found])
+
+
+def test_subpackages_count_as_one_module() -> None:
+    # Every file of a sub-package shares its layer, its confined libraries and its right to talk.
+    assert module_key(PACKAGE / "charts" / "svg.py") == "charts"
+    assert module_key(PACKAGE / "cli" / "common.py") == "cli"
+    assert module_key(PACKAGE / "cli" / "__init__.py") == "cli"
+    cli_files = sorted((PACKAGE / "cli").glob("*.py"))
+    assert cli_files and all(module_key(path) in TALKERS for path in cli_files)
+    (found,) = imports_of(PACKAGE / "cli" / "lint.py", "from .common import reported\n")
+    assert (found.source, found.target) == ("cli", "cli")
+    assert not layering_violations([found])
 
 
 def test_the_talk_check_sees_print_and_exit() -> None:

@@ -1,0 +1,110 @@
+"""`pmgen lint`, `pmgen rules` and `pmgen rule`: check postmortems, explain the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pmgen.cache import open_cache
+from pmgen.check import run_lint
+from pmgen.cli.common import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    config_option,
+    project_config,
+    reported,
+)
+from pmgen.diagnostics import Severity
+from pmgen.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
+from pmgen.gitchanges import changed_paths
+from pmgen.lint import Selection
+from pmgen.rules import find_rule
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Code prefixes from repeated, comma-separated options, upper-cased."""
+    return tuple(
+        code.strip().upper() for value in values for code in value.split(",") if code.strip()
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--select", multiple=True, help="Only these code prefixes (e.g. PM2,PM301).")
+@click.option("--ignore", multiple=True, help="Skip these code prefixes.")
+@click.option(
+    "--min-severity",
+    type=click.Choice([s.label for s in Severity]),
+    help="Report findings from this severity up (default: warning; info is opt-in).",
+)
+@click.option(
+    "--changed-since", metavar="REF", help="Only files changed between REF and the working tree."
+)
+@click.option("--fix", is_flag=True, help="Insert missing required section headings.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again (ignore .pmgen-cache/).")
+@config_option
+@reported
+def lint(
+    paths: tuple[Path, ...],
+    output_format: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_severity: str | None,
+    changed_since: str | None,
+    fix: bool,
+    no_cache: bool,
+    config_file: Path | None,
+) -> None:
+    """Check postmortems (default: the configured content folder)."""
+    config = project_config(config_file)
+    targets = list(paths) or [config.content]
+    only = changed_paths(changed_since, Path.cwd()) if changed_since else None
+    shown = Severity.parse(min_severity) if min_severity else None
+    selection = Selection(_codes(select) or None, _codes(ignore), shown)
+    cache = open_cache(config.root, enabled=not no_cache)
+    try:
+        report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix, cache)
+    finally:
+        cache.close()
+    for path in report.fixed:
+        click.echo(f"fixed {path}", err=True)
+    click.echo(RENDERERS[output_format](report.diagnostics, report.files), nl=False)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output_format == "github" and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as stream:
+            stream.write(github_step_summary(report.diagnostics, report.files))
+    threshold = Severity.WARNING if strict else Severity.ERROR
+    failed = any(d.severity >= threshold for d in report.diagnostics)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@click.command(name="rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity, summary."""
+    click.echo(format_rules(), nl=False)
+
+
+@click.command(name="rule")
+@click.argument("code")
+def explain_rule(code: str) -> None:
+    """Explain one rule (by code or name): what, why, example, how to fix."""
+    rule = find_rule(code)
+    if rule is None:
+        click.echo(f"pmgen: no rule {code!r}; `pmgen rules` lists them.", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(format_rule(rule.code), nl=False)

@@ -1,0 +1,61 @@
+"""`pmgen new`: a draft postmortem with every required section."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from pmgen.cli.common import EXIT_FINDINGS, config_option, project_config, reported
+from pmgen.source import display_path
+
+
+@click.command()
+@click.argument("title")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the incident (default: today).",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language (default: config).")
+@click.option("--severity", help="Severity, e.g. SEV2.")
+@click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: the content folder).",
+)
+@config_option
+@reported
+def new(
+    title: str,
+    day: dt.datetime | None,
+    lang: str | None,
+    severity: str | None,
+    services: tuple[str, ...],
+    folder: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Create a draft postmortem with every required section."""
+    from pmgen.gitchanges import git_user_name
+    from pmgen.scaffold import AlreadyExists, NewPostmortem, authors_from, create_postmortem
+
+    config = project_config(config_file)
+    spec = NewPostmortem(
+        title=title,
+        date=(day.date() if day else dt.date.today()),
+        lang=lang or config.lang,
+        severity=severity,
+        services=services,
+        authors=authors_from([git_user_name(Path.cwd())]),
+    )
+    try:
+        path = create_postmortem(config, spec, folder)
+    except AlreadyExists as error:
+        click.echo(f"pmgen: {error}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(display_path(path, Path.cwd()))
