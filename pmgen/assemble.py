@@ -78,6 +78,7 @@ def plan_pages(
         plan.keys[path] = digest(fragment, repr(site), json.dumps(around))
         stale = previous.get(path) != plan.keys[path]
         summary = None if stale else cache.get("summary", fragment)
+        summary = summary if isinstance(summary, str) else None
         if summary is None:
             fragments = (fresh or {}).get(entry.url)
             from_cache = fragments is None and cache.get("fragments", fragment)

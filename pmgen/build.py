@@ -96,6 +96,8 @@ def _build(
     search = options.search and config.search and search_available()
     fingerprint = _fingerprint(config, options, cwd, today, search)
     last = cache.get("build", str(output))
+    if not (isinstance(last, tuple) and len(last) == 4 and isinstance(last[2], BuildResult)):
+        last = None  # nothing, or written by another version: build as if first
     if last is not None and last[0] == fingerprint and _unchanged(output, last[1], search):
         previous: BuildResult = last[2]
         return BuildResult(

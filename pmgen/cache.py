@@ -1,11 +1,19 @@
 """A content-addressed cache in one SQLite file: parsed postmortems, rendered fragments, and
-what the last build wrote. A cache that cannot be opened or read is simply not used."""
+what the last build wrote. A cache that cannot be opened or read is simply not used.
+
+The cache file lives in the project, where a pull request could commit a crafted one, and its
+values are pickles: so every value is signed with a key kept outside the project (in the
+user's cache folder), and a value whose signature does not match is never unpickled.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
+import os
 import pickle
+import secrets
 import sqlite3
 import zlib
 from collections.abc import Iterable
@@ -33,11 +41,12 @@ def digest(*parts: bytes | str) -> str:
 class Cache:
     """Namespaced key → value store; values are pickled and compressed."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, key: bytes | None = None) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, bytes]] = []
-        if path is None:
+        self._key = key if key is not None else (signing_key() if path is not None else None)
+        if path is None or self._key is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +79,12 @@ class Cache:
             row = self._db.execute(
                 "SELECT value FROM entries WHERE space = ? AND key = ?", (space, key)
             ).fetchone()
-            return None if row is None else pickle.loads(zlib.decompress(row[0]))
+            if row is None or self._key is None:
+                return None
+            signature, data = bytes(row[0][:32]), bytes(row[0][32:])
+            if not hmac.compare_digest(signature, hmac.new(self._key, data, "sha256").digest()):
+                return None  # not written by this user's pmgen: never unpickled
+            return pickle.loads(zlib.decompress(data))
         except (
             sqlite3.Error,
             zlib.error,
@@ -94,9 +108,10 @@ class Cache:
 
     def put(self, space: str, key: str, value: Any) -> None:
         """Store a value (written on `flush`)."""
-        if self._db is not None:
+        if self._db is not None and self._key is not None:
             data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
-            self._pending.append((space, key, data))
+            signature = hmac.new(self._key, data, "sha256").digest()
+            self._pending.append((space, key, signature + data))
 
     def flush(self) -> None:
         """Write the pending values in one transaction."""
@@ -136,6 +151,29 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+
+
+def signing_key() -> bytes | None:
+    """This user's secret for signing cache values (created on first use), or None."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "pmgen" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".cache-key.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+        os.replace(temporary, path)
+        key = path.read_bytes()
+    except OSError:
+        return None  # no private place for a key: no cache
+    return key if len(key) == 32 else None
 
 
 def open_cache(root: Path, enabled: bool = True) -> Cache:

@@ -95,7 +95,7 @@ def parse_files(
             continue
         keys[path] = key
         cached = cache.get("lint" if lint_only else "parse", key) if cache is not None else None
-        if cached is not None and _still_valid(cached[1]):
+        if _usable(cached):
             results[path] = cached[0]
     todo = [(path, root) for path, root in found if path not in results]
     work = after(dict(results), todo) if after is not None and todo else None
@@ -193,8 +193,19 @@ def _dependencies(item: ParsedFile) -> tuple[tuple[str, tuple[int, int] | None],
     return tuple((str(path), _fingerprint(path)) for path in sorted(paths))
 
 
-def _still_valid(dependencies: tuple[tuple[str, tuple[int, int] | None], ...]) -> bool:
-    return all(_fingerprint(Path(path)) == stamp for path, stamp in dependencies)
+def _usable(cached: Any) -> bool:
+    """A cached (ParsedFile, dependencies) pair of the right shape whose dependencies hold."""
+    if not (
+        isinstance(cached, tuple)
+        and len(cached) == 2
+        and isinstance(cached[0], ParsedFile)
+        and isinstance(cached[1], tuple)
+    ):
+        return False
+    try:
+        return all(_fingerprint(Path(path)) == stamp for path, stamp in cached[1])
+    except (TypeError, ValueError):
+        return False
 
 
 def parse_file(path: Path, root: Path, config: Config, cwd: Path) -> ParsedFile:

@@ -57,11 +57,41 @@ def fix_text(postmortem: Postmortem, required: tuple[str, ...], titles: dict[str
         last = output[-1] if output else ""
         if last and not last.endswith(("\n", "\r")):
             output.append(newline)
+        closing = _still_open(lines)
+        if closing:  # appended headings must not land inside a code block left open
+            output.append(closing + newline)
+            last = closing
         if last.strip():
             output.append(newline)
         tail[-1] = tail[-1].removesuffix(newline)  # one line ending at the end of the file
         output.extend(tail)
     return "".join(output)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _still_open(lines: list[str]) -> str | None:
+    """The fence that closes a code block still open at the end of the file, if any.
+
+    CommonMark closes such a block at the end of the document, so closing it explicitly
+    changes nothing in how the existing text renders."""
+    opened: str | None = None
+    for line in lines:
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        marker = match.group(1)
+        if opened is None:
+            if not (marker[0] == "`" and "`" in line[match.end() :]):
+                opened = marker
+        elif (
+            marker[0] == opened[0]
+            and len(marker) >= len(opened)
+            and not line[match.end() :].strip()
+        ):
+            opened = None
+    return opened
 
 
 def _newline(text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from pmgen.library import Entry, Library
 from pmgen.model import AssetCopy
+from pmgen.sanitize import active_file_reason
 
 Rewriter = Callable[[str], str]
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -54,8 +55,8 @@ def site_target(href: str, entry: Entry, urls: Mapping[Path, str]) -> str | None
     tail = _split(href)[1]
     if source in urls:
         return urls[source] + "index.html" + tail
-    if source.suffix.lower() in MARKDOWN_SUFFIXES:
-        return None  # a draft or excluded postmortem: never publish its source
+    if source.suffix.lower() in MARKDOWN_SUFFIXES or active_file_reason(source):
+        return None  # a draft's source, or a file that would run code (PM308): not published
     return asset_path(source, entry) + tail
 
 
@@ -90,7 +91,12 @@ def asset_copies(library: Library) -> list[AssetCopy]:
     for entry in library.entries:
         for target in entry.postmortem.links:
             source = local_file(target, entry)
-            if source is None or source in pages or source.suffix.lower() in MARKDOWN_SUFFIXES:
+            if (
+                source is None
+                or source in pages
+                or source.suffix.lower() in MARKDOWN_SUFFIXES
+                or active_file_reason(source) is not None
+            ):
                 continue
             destination = str(PurePosixPath(asset_path(source, entry)))
             copies.setdefault(destination, AssetCopy(source, destination))

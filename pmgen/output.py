@@ -52,10 +52,11 @@ def write_site(
     A failure at any point leaves the previous site exactly as it was.
     """
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output)
-    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
+    staging: Path | None = None
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(output)
+        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
         staging.chmod(0o755)
         for item in files:
             _write(staging, item.path, item.data)
@@ -66,15 +67,17 @@ def write_site(
         if finish is not None:
             finish(staging)  # e.g. the search index, built over the complete staged site
         (staging / MARKER).write_bytes(MARKER_TEXT)
-        _swap(staging, output)
+        swap_in(staging, output)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise PmgenError(
             f"cannot write the site to {output}: {error.strerror or error} "
             f"({error.filename or output}); the previous site is unchanged."
         ) from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
@@ -92,7 +95,7 @@ def _write(staging: Path, relative: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def swap_in(staging: Path, output: Path) -> None:
     """Exchange the folders atomically where the OS can; else two renames."""
     if not output.exists():
         os.rename(staging, output)
@@ -124,7 +127,7 @@ def exchange_folders(first: Path, second: Path) -> bool:
     return result == 0
 
 
-def _remove_leftovers(output: Path) -> None:
+def remove_leftovers(output: Path) -> None:
     """Clean up after an interrupted build: restore a displaced site, drop staging folders."""
     for leftover in sorted(output.parent.glob(f".{output.name}.old-*")):
         if not output.exists() and (leftover / MARKER).is_file():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,6 +326,16 @@ def _moment(entry: Entry) -> str:
     return f"{entry.date.isoformat()}T00:00:00Z"
 
 
+# Characters XML 1.0 forbids even escaped (control characters, unpaired surrogates, U+FFFE/F):
+# one pasted from a terminal (ANSI colours) would make the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """The text without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
 def render_feed(
     library: Library, site: SiteInfo, env: jinja2.Environment, updated: str
 ) -> OutputFile:
@@ -332,12 +343,12 @@ def render_feed(
     base = f"{site.site_url}/"
     entries = [
         {
-            "title": entry.title,
+            "title": xml_text(entry.title),
             "url": f"{base}{entry.url}",
             "updated": _moment(entry),
-            "summary": entry.postmortem.summary,
-            "authors": list(entry.postmortem.fields.authors),
-            "tags": list(entry.postmortem.fields.tags),
+            "summary": xml_text(entry.postmortem.summary),
+            "authors": [xml_text(author) for author in entry.postmortem.fields.authors],
+            "tags": [xml_text(tag) for tag in entry.postmortem.fields.tags],
             "lang": entry.postmortem.fields.lang,
         }
         for entry in library.entries[:50]

@@ -199,6 +199,18 @@ RULES: tuple[Rule, ...] = (
         "* [ ] Passer la base de données sur un cluster",
         "Name an owner: `@camille`, `(owner: Camille)` or `responsable : Camille`.",
     ),
+    Rule(
+        "PM308",
+        "active-file",
+        Severity.ERROR,
+        "A linked file would run code if opened: an HTML page, a script, or an SVG with scripts.",
+        "Published beside the page, such a file runs on the site's own origin when a reader "
+        "opens it; from a pull request, that is a way to attack every reader. pmgen does not "
+        "publish it.",
+        "[le rapport complet](rapport.html)   or   ![schéma](schema.svg) with <script> inside",
+        "Link to the original on its own site, export the page as PDF or an image, or remove the "
+        "scripts, event handlers and external links from the SVG.",
+    ),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nh3
 
@@ -110,3 +111,47 @@ def clean_html(fragment: str) -> str:
         strip_comments=True,
     )
     return _NON_CHECKBOX_INPUT.sub("", cleaned)
+
+
+# Linked files a browser would run as a page or a script if a reader opened them: publishing
+# one from a pull request would run its code on the site's origin (stored XSS).
+ACTIVE_SUFFIXES = frozenset(
+    {
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".xht",
+        ".shtml",
+        ".xml",
+        ".xsl",
+        ".xslt",
+        ".js",
+        ".mjs",
+        ".swf",
+        ".svgz",
+        ".mht",
+        ".mhtml",
+    }
+)
+# An SVG image is fine in <img>, where nothing in it runs; opened directly it is a document.
+# These constructs let it run code or pull other documents in, so such an SVG is refused.
+_ACTIVE_SVG = re.compile(
+    rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript:|<\s*iframe|<\s*embed|"
+    rb"<\s*object|<!entity|(?:xlink:)?href\s*=\s*[\"']?\s*(?!#)",
+    re.IGNORECASE,
+)
+
+
+def active_file_reason(path: Path) -> str | None:
+    """Why publishing this linked file would let it run code on the site, or None."""
+    suffix = path.suffix.lower()
+    if suffix in ACTIVE_SUFFIXES:
+        return f"a {suffix} file runs as a page or script when opened"
+    if suffix == ".svg":
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if _ACTIVE_SVG.search(data):
+            return "this SVG holds scripts, event handlers or links that run when it is opened"
+    return None

@@ -1,10 +1,10 @@
-"""Update a built site in place: write only the files whose bytes change, in an order where
-every link keeps working, and remove the pages of deleted postmortems last.
+"""Update a built site: write only the files whose bytes change, and swap the result in whole.
 
-Each file is replaced atomically (written beside it, then renamed over it), so an interrupted
-update leaves every file either as it was or as it should be. New files are written first,
-then changed ones, then removed ones are deleted: a page never links to a page that is not
-there yet, nor to one already deleted.
+The new site is staged beside the output as hard links to the current files (cheap: no data is
+copied), the files whose bytes change are written into the stage (each as a new file, so the
+current site's files are never touched), the pages of deleted postmortems are removed from it,
+and the stage is exchanged with the output in one step. An interrupted or failed update leaves
+the previous site exactly as it was; unchanged files keep their inode and time.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pmgen.errors import PmgenError
 from pmgen.model import AssetCopy, OutputFile
-from pmgen.output import MARKER, exchange_folders
+from pmgen.output import MARKER, remove_leftovers, swap_in
 
 # path under the output folder -> (sha256, size, mtime_ns) as last written by pmgen
 Manifest = dict[str, tuple[str, int, int]]
@@ -34,7 +34,13 @@ def planned(files: Sequence[OutputFile], copies: Sequence[AssetCopy]) -> dict[st
     """Every file the site should hold, with its bytes (copies read from their source)."""
     wanted = {item.path: item.data for item in files}
     for copy in copies:
-        wanted[copy.path] = copy.source.read_bytes()
+        try:
+            wanted[copy.path] = copy.source.read_bytes()
+        except OSError as error:
+            raise PmgenError(
+                f"cannot read {copy.source} (linked from a postmortem): "
+                f"{error.strerror or error}; the previous site is unchanged."
+            ) from None
     return wanted
 
 
@@ -77,24 +83,39 @@ def update_site(
         path for path in wanted if path in previous and previous[path][0] != _sha(wanted[path])
     )
     removed = sorted(path for path in previous if path not in wanted and path not in kept)
+    touched_pages = any(p.endswith(".html") for p in (*added, *changed, *removed))
+    has_bundle = (output / SEARCH_BUNDLE).is_dir()
+    search_stale = reindex is not None and (touched_pages or not has_bundle)
+    if not (added or changed or removed or search_stale or (reindex is None and has_bundle)):
+        return dict(previous), 0
+    staging = None
     try:
+        remove_leftovers(output)
+        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
+        staging.chmod(0o755)
+        _link_tree(output, staging)
         for path in (*added, *changed):
-            _replace(output, path, wanted[path])
-        touched_pages = any(p.endswith(".html") for p in (*added, *changed, *removed))
-        if reindex is not None and (touched_pages or not (output / SEARCH_BUNDLE).is_dir()):
-            _reindex(output, reindex)
-        elif reindex is None and (output / SEARCH_BUNDLE).is_dir():
-            shutil.rmtree(output / SEARCH_BUNDLE)
+            _replace(staging, path, wanted[path])
         for path in removed:
             with contextlib.suppress(FileNotFoundError):
-                (output / path).unlink()
-            _prune_empty(output, (output / path).parent)
+                (staging / path).unlink()
+            _prune_empty(staging, (staging / path).parent)
+        if search_stale and reindex is not None:
+            _reindex(staging, reindex)
+        elif reindex is None and has_bundle:
+            shutil.rmtree(staging / SEARCH_BUNDLE)
+        swap_in(staging, output)
     except OSError as error:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise PmgenError(
             f"cannot update the site in {output}: {error.strerror or error} "
-            f"({error.filename or output}); every file is either as it was or "
-            "as it should be, and the next build finishes the update."
+            f"({error.filename or output}); the previous site is unchanged."
         ) from None
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
     manifest = {path: stamp for path, stamp in previous.items() if path in wanted or path in kept}
     for path in (*added, *changed):
         info = (output / path).stat()
@@ -102,8 +123,22 @@ def update_site(
     return manifest, len(added) + len(changed) + len(removed)
 
 
+def _link_tree(source: Path, target: Path) -> None:
+    """Mirror a site into `target` with hard links (a copy where links are not possible):
+    cheap, and writing the new version of a file never touches the previous site's."""
+    for folder, folders, files in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        for name in folders:
+            (target / relative / name).mkdir()
+        for name in files:
+            try:
+                os.link(Path(folder) / name, target / relative / name)
+            except OSError:
+                shutil.copy2(Path(folder) / name, target / relative / name)
+
+
 def _replace(output: Path, relative: str, data: bytes) -> None:
-    """Write one file beside its target and rename it over, so it is never half-written."""
+    """Write one file beside its target and rename it over (never into a shared inode)."""
     target = (output / relative).resolve()
     if not target.is_relative_to(output.resolve()) or target == output.resolve():
         raise PmgenError(f"refusing to write {relative!r} outside the output folder.")
@@ -121,20 +156,17 @@ def _replace(output: Path, relative: str, data: bytes) -> None:
         raise
 
 
-def _reindex(output: Path, reindex: Callable[[Path, Path], None]) -> None:
-    """Build the search bundle beside the site, then swap it in as one folder."""
-    staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.search-"))
+def _reindex(site: Path, reindex: Callable[[Path, Path], None]) -> None:
+    """Build the search bundle of the staged site beside it, then move it in."""
+    scratch = Path(tempfile.mkdtemp(dir=site.parent, prefix=f"{site.name}.search-"))
     try:
-        bundle = staging / SEARCH_BUNDLE
-        reindex(output, bundle)
-        current = output / SEARCH_BUNDLE
-        if current.is_dir() and exchange_folders(bundle, current):
-            return
-        if current.is_dir():
-            shutil.rmtree(current)
-        os.rename(bundle, current)
+        bundle = scratch / SEARCH_BUNDLE
+        reindex(site, bundle)
+        if (site / SEARCH_BUNDLE).is_dir():
+            shutil.rmtree(site / SEARCH_BUNDLE)
+        os.rename(bundle, site / SEARCH_BUNDLE)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _prune_empty(output: Path, folder: Path) -> None:

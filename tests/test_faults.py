@@ -228,39 +228,42 @@ def test_sigkill_during_a_whole_build_keeps_the_previous_site(big_project: Path)
             previous = found  # the kill came after the swap: the new site is now the old one
 
 
-def kill_mid_update(project: Path) -> dict[str, str]:
-    """Build, edit every postmortem, start the in-place update and SIGKILL it as soon as the
-    first page changed; the site's tree before the update."""
+def kill_mid_update(project: Path, delay: float | None = None) -> dict[str, str]:
+    """Build, edit every postmortem, start the update and SIGKILL it: after `delay` seconds,
+    or as soon as its staging folder appears; the site's tree before the update."""
     site = project / "site"
     run_build(project)
     previous = tree(site)
-    first = site / "2020/01/01/incident-000/index.html"
-    stamp = first.stat().st_mtime_ns
     edit_every_postmortem(project)
     process = start_build(project, ["build"])
     try:
         deadline = time.monotonic() + 120
-        while first.stat().st_mtime_ns == stamp and process.poll() is None:
-            assert time.monotonic() < deadline, "the update never reached the first page"
-            time.sleep(0.001)
-        assert process.poll() is None, "the update finished before it could be killed"
+        if delay is not None:
+            time.sleep(delay)
+        else:
+            while not staging(project) and process.poll() is None:
+                assert time.monotonic() < deadline, "the update never staged its site"
+                time.sleep(0.001)
     finally:
         kill(process)
     return previous
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL")
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/build.py + pmgen/sitefiles.py (incremental builds) update a site pmgen built "
-    "in place, file by file: a build killed mid-update leaves some pages new and others old "
-    "(each file whole, the site neither the previous one nor the new one), where issue 7 asks "
-    "for the previous site intact. Staging the changed files and swapping the folder (or a "
-    "copy-on-write of the site) would keep it.",
-)
-def test_sigkill_during_an_in_place_update_keeps_the_previous_site(mid_project: Path) -> None:
-    previous = kill_mid_update(mid_project)
-    assert tree(mid_project / "site") == previous, "the site is half updated"
+@pytest.mark.parametrize("delay", [None, 0.3, 0.8, 1.5, 3.0])
+def test_sigkill_during_an_update_leaves_the_previous_or_the_new_site(
+    mid_project: Path, tmp_path_factory: pytest.TempPathFactory, delay: float | None
+) -> None:
+    """An update stages the new site beside the old one and swaps it in whole: killed at any
+    moment, the site is byte for byte the previous one, or the complete new one."""
+    previous = kill_mid_update(mid_project, delay)
+    now = tree(mid_project / "site")
+    if now != previous:
+        fresh = tmp_path_factory.mktemp("fresh")
+        shutil.copytree(mid_project / "postmortems", fresh / "postmortems")
+        shutil.copy(mid_project / "pmgen.toml", fresh / "pmgen.toml")
+        run_build(fresh, "--no-cache")
+        assert now == tree(fresh / "site"), "the site is neither the previous nor the new one"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL")
@@ -282,12 +285,6 @@ def test_the_build_after_a_killed_update_repairs_the_site(mid_project: Path) -> 
 # page that lists it must be written again.
 
 MODES = {"whole": ["build", "--no-cache"], "update": ["build"]}
-IN_PLACE = pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/sitefiles.py updates the site in place: a failure after some files were "
-    "replaced leaves those new and the rest old (its message says so, and the next build "
-    "finishes the update), where issue 7 asks for the previous site intact.",
-)
 
 
 @pytest.fixture
@@ -361,15 +358,6 @@ def unshare_read_only() -> list[str] | None:
     return ["unshare", "-rm", "sh", "-c", 'mount --bind -o ro "$PWD" "$PWD" && exec "$0" "$@"']
 
 
-READ_ONLY_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/output.py: write_site creates its staging folder (tempfile.mkdtemp) before its "
-    "try block, so a read-only output parent ends in `pmgen: internal error: OSError: [Errno "
-    "30] Read-only file system` instead of the clear `cannot write the site …` message.",
-)
-
-
-@READ_ONLY_BUG
 def test_read_only_project(project: Path) -> None:
     """Really read-only: chmod 555 (not as root), else a read-only bind mount (unshare)."""
     site = project / "site"
@@ -433,7 +421,7 @@ def patch_writes(monkeypatch: pytest.MonkeyPatch, after: int, error: int) -> Non
 
 MESSAGES = {
     "whole": "the previous site is unchanged",
-    "update": "every file is either as it was or as it should be",
+    "update": "the previous site is unchanged",
 }
 
 
@@ -444,7 +432,7 @@ MESSAGES = {
         ("whole", 5),
         ("whole", 20),
         ("update", 0),
-        pytest.param("update", 3, marks=IN_PLACE),
+        pytest.param("update", 3, marks=()),
     ],
 )
 def test_full_disk(project: Path, monkeypatch: pytest.MonkeyPatch, mode: str, after: int) -> None:
@@ -462,7 +450,6 @@ def test_read_only_output_from_the_start(
     build_fails_cleanly(project, MODES[mode], 2, "Read-only file system", MESSAGES[mode])
 
 
-@READ_ONLY_BUG
 def test_read_only_output_parent_simulated(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """EROFS on every folder created beside the site (the staging folder), as a read-only
     mount of the parent gives."""
@@ -546,13 +533,6 @@ def test_content_file_made_unreadable_mid_build(
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/sitefiles.py planned() reads every linked file (`copy.source.read_bytes()`) "
-    "outside any error handling, since the incremental builds: an image deleted or made "
-    "unreadable after the pages were rendered ends in `pmgen: internal error: "
-    "FileNotFoundError` (it was a clear `cannot write the site …` message before).",
-)
 def test_image_deleted_before_it_is_copied(
     project: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
@@ -607,7 +587,7 @@ def test_bad_source_date_epoch(project: Path, monkeypatch: pytest.MonkeyPatch) -
     )
 
 
-@pytest.mark.parametrize("mode", ["whole", pytest.param("update", marks=IN_PLACE)])
+@pytest.mark.parametrize("mode", ["whole", pytest.param("update", marks=())])
 def test_interrupted_build_leaves_the_previous_site(
     project: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
@@ -750,12 +730,6 @@ def test_lint_fix_never_loses_a_line(fix_folder: Path, data: bytes) -> None:
     assert contains_in_order(after, before), (before, after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/fix.py appends the missing sections after an unclosed code fence, inside "
-    "it: they are code, not headings, so the file still lacks them and each `lint --fix` "
-    "appends them again (found by test_lint_fix_never_loses_a_line's generator).",
-)
 def test_lint_fix_twice_changes_nothing_after_an_unclosed_fence(tmp_path: Path) -> None:
     path = tmp_path / "2024-01-01-panne.md"
     path.write_bytes(b"---\ntitle: Panne\ndate: 2024-01-01\n---\n\n```\nune trace\n")

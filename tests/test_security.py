@@ -906,13 +906,6 @@ def test_escaped_control_characters_and_surrogates_are_pm002(
     assert tree(project / "site") == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/render.py + templates/feed.xml: the feed writes the summary (Markdown source) "
-    "as is; a control character typed in the body (e.g. ANSI colours pasted from a terminal, "
-    "\\x1b) makes feed.xml not well-formed XML. Characters XML 1.0 forbids must be dropped or "
-    "replaced when the feed is written.",
-)
 def test_control_characters_in_the_body_keep_the_feed_well_formed(tmp_path: Path) -> None:
     content = tmp_path / "postmortems"
     content.mkdir()
@@ -1071,14 +1064,6 @@ ACTIVE_FILES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/links.py copies every non-Markdown file a postmortem links to beside its "
-    "page, byte for byte: an HTML, XHTML or SVG file (or a script) from a pull request is "
-    "published on the site's origin and runs when a reader follows the link (stored XSS). "
-    "Active types need refusing (a finding) or, for SVG images, sanitising; the choice is the "
-    "maintainers' (SVG diagrams are common).",
-)
 def test_linked_active_files_are_not_published_as_is(tmp_path: Path) -> None:
     content = tmp_path / "postmortems"
     content.mkdir()
@@ -1345,13 +1330,6 @@ def tamper_cache(project: Path, value: Any) -> int:
         database.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/cache.py unpickles .pmgen-cache/cache.sqlite3, which lives in the "
-    "repository beside pmgen.toml: a pull request that commits a crafted cache runs code in "
-    "`pmgen lint` on CI. The cache must hold data only (JSON, or values checked against a "
-    "secret kept outside the repository) or live outside the checkout.",
-)
 def test_a_tampered_cache_runs_nothing(project: Path) -> None:
     marker = project / "executed"
     first = CliRunner().invoke(main, ["lint"])
@@ -1361,12 +1339,6 @@ def test_a_tampered_cache_runs_nothing(project: Path) -> None:
     assert (second.exit_code, second.output) == (first.exit_code, first.output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pmgen/check.py trusts the shape of cached values: a cache holding another "
-    "shape (an older pmgen, a hand-edited file) crashes `pmgen lint` with an internal error "
-    "(TypeError) instead of being ignored as cache.py promises.",
-)
 def test_a_cache_with_foreign_values_is_ignored(project: Path) -> None:
     first = CliRunner().invoke(main, ["lint"])
     assert tamper_cache(project, 42) > 0

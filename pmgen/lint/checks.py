@@ -17,7 +17,8 @@ from pmgen.markdown import iter_links
 from pmgen.model import Postmortem
 from pmgen.prompts import PROMPT_PATTERN
 from pmgen.rules import finding
-from pmgen.source import split_lines
+from pmgen.sanitize import active_file_reason
+from pmgen.source import local_path, split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,17 @@ def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic
                 f"image `{written}` has no alternative text",
                 "Describe what the image shows between the brackets: `![…](…)`.",
             )
+        active = active_target(link.target, document.path, document.root)
+        if active is not None:
+            line, column = locate(lines, start, end, written)
+            yield finding(
+                "PM308",
+                document.display_path,
+                line,
+                column,
+                f"`{written}` is not published: {active}",
+                "Link to the original elsewhere, or export it as PDF or an image.",
+            )
         problem = link_problem(link.raw_target, document.path, document.root, written)
         if problem is not None:
             line, column = locate(lines, start, end, written)
@@ -183,6 +195,14 @@ def as_written(lines: list[str], start: int, end: int, target: str) -> str:
         if any(candidate in line for line in lines[start:end]):
             return candidate
     return target
+
+
+def active_target(target: str, source: Path, root: Path) -> str | None:
+    """Why a linked file inside the content folder would not be published, if it is active."""
+    path = local_path(target, source.parent)
+    if path is None or not path.is_file() or not path.is_relative_to(root.resolve()):
+        return None
+    return active_file_reason(path)
 
 
 def link_problem(target: str, source: Path, root: Path, shown: str | None = None) -> str | None:
