@@ -50,3 +50,7 @@ $(PEERS_VENV)/.installed: bench/peers-requirements.txt
 
 bench-peers: $(STAMP) $(PEERS_VENV)/.installed
 	$(BIN)/python bench/run.py --peers $(BENCH_ARGS)
+
+# Property tests with thousands of examples each (CI runs the short profile in make test).
+fuzz: $(TESTSTAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py
