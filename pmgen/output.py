@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pmgen.errors import PmgenError
@@ -41,6 +42,33 @@ def check_output_folder(output: Path, content: Path) -> None:
         raise PmgenError(f"refusing to write the site to {output}: {why}.")
 
 
+@contextlib.contextmanager
+def staged_site(output: Path, doing: str) -> Iterator[Path]:
+    """A fresh staging folder beside `output`, for a site to be swapped in whole.
+
+    Any failure removes the stage and leaves the previous site exactly as it was; an OS error
+    becomes one clear message ("cannot <doing> <output>: …").
+    """
+    staging: Path | None = None
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(output)
+        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
+        staging.chmod(0o755)
+        yield staging
+    except OSError as error:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise PmgenError(
+            f"cannot {doing} {output}: {error.strerror or error} "
+            f"({error.filename or output}); the previous site is unchanged."
+        ) from None
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def write_site(
     output: Path,
     files: Sequence[OutputFile],
@@ -52,12 +80,7 @@ def write_site(
     A failure at any point leaves the previous site exactly as it was.
     """
     output = output.resolve()
-    staging: Path | None = None
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(output)
-        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
-        staging.chmod(0o755)
+    with staged_site(output, "write the site to") as staging:
         for item in files:
             _write(staging, item.path, item.data)
         for copy in copies:
@@ -68,17 +91,6 @@ def write_site(
             finish(staging)  # e.g. the search index, built over the complete staged site
         (staging / MARKER).write_bytes(MARKER_TEXT)
         swap_in(staging, output)
-    except OSError as error:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise PmgenError(
-            f"cannot write the site to {output}: {error.strerror or error} "
-            f"({error.filename or output}); the previous site is unchanged."
-        ) from None
-    except BaseException:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def _inside(staging: Path, relative: str) -> Path:

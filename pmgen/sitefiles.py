@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pmgen.errors import PmgenError
 from pmgen.model import AssetCopy, OutputFile
-from pmgen.output import MARKER, remove_leftovers, swap_in
+from pmgen.output import MARKER, staged_site, swap_in
 
 # path under the output folder -> (sha256, size, mtime_ns) as last written by pmgen
 Manifest = dict[str, tuple[str, int, int]]
@@ -88,11 +88,7 @@ def update_site(
     search_stale = reindex is not None and (touched_pages or not has_bundle)
     if not (added or changed or removed or search_stale or (reindex is None and has_bundle)):
         return dict(previous), 0
-    staging = None
-    try:
-        remove_leftovers(output)
-        staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.tmp-"))
-        staging.chmod(0o755)
+    with staged_site(output, "update the site in") as staging:
         _link_tree(output, staging)
         for path in (*added, *changed):
             _replace(staging, path, wanted[path])
@@ -105,17 +101,6 @@ def update_site(
         elif reindex is None and has_bundle:
             shutil.rmtree(staging / SEARCH_BUNDLE)
         swap_in(staging, output)
-    except OSError as error:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise PmgenError(
-            f"cannot update the site in {output}: {error.strerror or error} "
-            f"({error.filename or output}); the previous site is unchanged."
-        ) from None
-    except BaseException:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
     manifest = {path: stamp for path, stamp in previous.items() if path in wanted or path in kept}
     for path in (*added, *changed):
         info = (output / path).stat()
