@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from pmgen.render import SiteInfo, theme_folder
 from pmgen.schema import read_fields
 from pmgen.search import available as search_available
 from pmgen.search import index_site
-from pmgen.sitefiles import SEARCH_BUNDLE, intact, planned, record, update_site
+from pmgen.sitefiles import SEARCH_BUNDLE, Manifest, intact, planned, record, update_site
 from pmgen.source import display_path, read_document
 
 # Findings that leave a postmortem without what a page needs (readable text, title, date).
@@ -84,6 +84,16 @@ def build_site(
         cache.close()
 
 
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the cache remembers of the last build into an output folder."""
+
+    fingerprint: str
+    manifest: Manifest
+    result: BuildResult
+    page_keys: dict[str, str]
+
+
 def _build(
     config: Config,
     options: BuildOptions,
@@ -96,30 +106,10 @@ def _build(
     search = options.search and config.search and search_available()
     fingerprint = _fingerprint(config, options, cwd, today, search)
     last = cache.get("build", str(output))
-    if not (isinstance(last, tuple) and len(last) == 4 and isinstance(last[2], BuildResult)):
-        last = None  # nothing, or written by another version: build as if first
-    if last is not None and last[0] == fingerprint and _unchanged(output, last[1], search):
-        previous: BuildResult = last[2]
-        return BuildResult(
-            previous.diagnostics,
-            (),
-            options.output,
-            previous.postmortems,
-            previous.drafts_skipped,
-            0,
-            previous.notices,
-            up_to_date=True,
-        )
-    early: dict[Path, Any] = {}
-    planned_urls: dict[Path, str] = {}
-
-    def after_parse(hits: dict[Path, ParsedFile], todo: list[tuple[Path, Path]]) -> Any:
-        planned_urls.update(_planned_urls(config, cwd, options.drafts, hits, todo))
-        return partial(_render_early, urls=dict(planned_urls), escape_html=config.html == "escape")
-
-    parsed = parse_files(
-        [options.source], config, cwd, cache=cache, after=after_parse, extras=early
-    )
+    last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
+    if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
+        return replace(last.result, output=options.output, files_written=0, up_to_date=True)
+    parsed, planned_urls, early = _parse(config, options, cwd, cache)
     diagnostics = lint_files(parsed, config, today)
     blocking = _blocking(parsed)
     if options.strict and not blocking:
@@ -138,22 +128,21 @@ def _build(
         full = parse_file(document.path, document.root, config, cwd).postmortem
         return full if full is not None else postmortem
 
-    reusable = last is not None and len(last) > 3 and output.is_dir() and intact(output, last[1])
+    reusable = (
+        last if last is not None and output.is_dir() and intact(output, last.manifest) else None
+    )
     context = digest(repr(config), str(cwd), _templates_digest(config))
     same_urls = planned_urls == {e.postmortem.document.path: e.url for e in library.entries}
-    fresh = (
-        {planned_urls[path]: fragments for path, fragments in early.items()} if same_urls else {}
-    )
-    plan = plan_pages(library, site, context, last[3] if reusable else {}, cache, reload, fresh)
+    fresh = {planned_urls[path]: f for path, f in early.items()} if same_urls else {}
+    previous_keys = reusable.page_keys if reusable else {}
+    plan = plan_pages(library, site, context, previous_keys, cache, reload, fresh)
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
     notices = built.notices
     if options.search and config.search and not search:
         notices += ("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').",)
     wanted = planned(built.files, built.copies)
     kept = frozenset(plan.keys) - frozenset(wanted)
-    manifest, written = _write(
-        output, built, wanted, last if reusable else None, kept, search, config.lang
-    )
+    manifest, written = _write(output, built, wanted, reusable, kept, search, config.lang)
     result = BuildResult(
         diagnostics,
         (),
@@ -163,15 +152,33 @@ def _build(
         written,
         notices,
     )
-    cache.put("build", str(output), (fingerprint, manifest, result, plan.keys))
+    cache.put("build", str(output), LastBuild(fingerprint, manifest, result, plan.keys))
     return result
+
+
+def _parse(
+    config: Config, options: BuildOptions, cwd: Path, cache: Cache
+) -> tuple[list[ParsedFile], dict[Path, str], dict[Path, Any]]:
+    """Parse the content; files parsed now also get their fragments rendered on the spot,
+    with the URLs planned from front matter (see `_planned_urls`)."""
+    early: dict[Path, Any] = {}
+    planned_urls: dict[Path, str] = {}
+
+    def after_parse(hits: dict[Path, ParsedFile], todo: list[tuple[Path, Path]]) -> Any:
+        planned_urls.update(_planned_urls(config, cwd, options.drafts, hits, todo))
+        return partial(_render_early, urls=dict(planned_urls), escape_html=config.html == "escape")
+
+    parsed = parse_files(
+        [options.source], config, cwd, cache=cache, after=after_parse, extras=early
+    )
+    return parsed, planned_urls, early
 
 
 def _write(
     output: Path,
     built: Any,
     wanted: dict[str, bytes],
-    last: Any,
+    last: LastBuild | None,
     kept: frozenset[str],
     search: bool,
     lang: str,
@@ -180,7 +187,7 @@ def _write(
     write it whole; `kept` are pages not rendered again because nothing they show changed."""
     if last is not None:
         reindex = (lambda site, bundle: index_site(site, lang, bundle)) if search else None
-        return update_site(output, wanted, last[1], reindex, kept)
+        return update_site(output, wanted, last.manifest, reindex, kept)
     finish = (lambda staging: index_site(staging, lang)) if search else None
     write_site(output, built.files, built.copies, finish)
     return record(output, wanted), len(wanted)
@@ -236,9 +243,9 @@ def _templates_digest(config: Config) -> str:
     return digest(*parts)
 
 
-def _unchanged(output: Path, manifest: dict[str, tuple[str, int, int]], search: bool) -> bool:
+def _unchanged(output: Path, last: LastBuild, search: bool) -> bool:
     """The site on disk is exactly what the last build wrote (search bundle included)."""
-    return intact(output, manifest) and (not search or (output / SEARCH_BUNDLE).is_dir())
+    return intact(output, last.manifest) and (not search or (output / SEARCH_BUNDLE).is_dir())
 
 
 def _fingerprint(
