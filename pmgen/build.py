@@ -166,7 +166,14 @@ def _parse(
 
     def after_parse(hits: dict[Path, ParsedFile], todo: list[tuple[Path, Path]]) -> Any:
         planned_urls.update(_planned_urls(config, cwd, options.drafts, hits, todo))
-        return partial(_render_early, urls=dict(planned_urls), escape_html=config.html == "escape")
+        # Resolved once here, not per file: links are matched against resolved paths.
+        resolved = {path.resolve(): url for path, url in planned_urls.items()}
+        return partial(
+            _render_early,
+            urls=dict(planned_urls),
+            rewriter=make_rewriter(resolved),
+            escape_html=config.html == "escape",
+        )
 
     parsed = parse_files(
         [options.source], config, cwd, cache=cache, after=after_parse, extras=early
@@ -221,7 +228,7 @@ def _planned_urls(
     return assign_urls(dated)
 
 
-def _render_early(item: ParsedFile, urls: dict[Path, str], escape_html: bool) -> Any:
+def _render_early(item: ParsedFile, urls: dict[Path, str], rewriter: Any, escape_html: bool) -> Any:
     """A published postmortem's fragments, rendered where it was parsed (tokens at hand), so
     the build never holds every token stream at once."""
     postmortem = item.postmortem
@@ -229,7 +236,6 @@ def _render_early(item: ParsedFile, urls: dict[Path, str], escape_html: bool) ->
     if postmortem is None or path not in urls or postmortem.fields.date is None:
         return None
     entry = Entry(postmortem, urls[path], postmortem.fields.date)
-    rewriter = make_rewriter({key.resolve(): url for key, url in urls.items()})
     return render_fragments(entry, rewriter, escape_html)
 
 
