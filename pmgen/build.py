@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -265,21 +266,21 @@ def _fingerprint(
         today.isoformat(),
         str(search),
     ]
+    # Size and modification time stand for content here (as make does): reading every file
+    # would cost more than the no-op build itself. Anything that changed is parsed by content.
     for folder in (options.source, theme_folder(), config.root / "templates"):
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-                continue
-            try:
-                if path.suffix.lower() in (".md", ".markdown", ".html", ".xml", ".css", ".js"):
-                    parts += [str(path), path.read_bytes()]
-                else:
-                    info = path.stat()
-                    parts += [str(path), f"{info.st_size}:{info.st_mtime_ns}"]
-            except OSError:
-                parts += [str(path), "unreadable"]
+        for base, folders, files in os.walk(folder):
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                try:
+                    info = os.stat(os.path.join(base, name))
+                    parts.append(f"{base}/{name}:{info.st_size}:{info.st_mtime_ns}")
+                except OSError:
+                    parts.append(f"{base}/{name}:unreadable")
     return digest(*parts)
 
 
