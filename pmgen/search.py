@@ -12,6 +12,9 @@ from pmgen.errors import PmgenError
 # Pagefind indexes pages in their own language by default; a postmortem site mixes French and
 # English pages, and one index per site is what a reader searching "have we seen this?" needs.
 BUNDLE = "pagefind"
+# Only postmortem pages are indexed (they alone carry data-pagefind-body); telling Pagefind
+# spares it parsing the listing pages, a quarter of its time, for the same bundle.
+PAGES = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/*/index.html"
 TIMEOUT_SECONDS = 600
 
 
@@ -32,6 +35,8 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> None:
         *where,
         "--force-language",
         lang,
+        "--glob",
+        PAGES,
         "--quiet",
     ]
     try:
