@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -30,19 +31,31 @@ def local_file(href: str, entry: Entry) -> Path | None:
     if not path_text or path_text.startswith("/"):
         return None
     document = entry.postmortem.document
-    resolved = (document.path.parent / path_text).resolve()
-    if not resolved.is_relative_to(document.root.resolve()) or not resolved.is_file():
+    return _inside_root(str(document.path.parent), path_text, str(document.root))
+
+
+@functools.lru_cache(maxsize=65536)
+def _inside_root(folder: str, path_text: str, root: str) -> Path | None:
+    """The resolved file, if it is a file inside the root (memoised: asked for each page's
+    links by the fragment keys, the rewriter and the copies of one build)."""
+    resolved = (Path(folder) / path_text).resolve()
+    if not resolved.is_relative_to(_resolved(root)) or not resolved.is_file():
         return None
     return resolved
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def asset_path(source: Path, entry: Entry) -> str:
     """Where a referenced file lands: beside the page, or under `_files/` when it was above."""
     document = entry.postmortem.document
-    folder = document.path.parent.resolve()
+    folder = _resolved(str(document.path.parent))
     if source.is_relative_to(folder):
         return entry.url + source.relative_to(folder).as_posix()
-    return entry.url + "_files/" + source.relative_to(document.root.resolve()).as_posix()
+    return entry.url + "_files/" + source.relative_to(_resolved(str(document.root))).as_posix()
 
 
 def site_target(href: str, entry: Entry, urls: Mapping[Path, str]) -> str | None:

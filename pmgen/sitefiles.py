@@ -111,15 +111,17 @@ def update_site(
 def _link_tree(source: Path, target: Path) -> None:
     """Mirror a site into `target` with hard links (a copy where links are not possible):
     cheap, and writing the new version of a file never touches the previous site's."""
-    for folder, folders, files in os.walk(source):
-        relative = Path(folder).relative_to(source)
+    top, length = str(source), len(str(source))
+    for folder, folders, files in os.walk(top):
+        into = str(target) + folder[length:]
         for name in folders:
-            (target / relative / name).mkdir()
+            os.mkdir(os.path.join(into, name))
         for name in files:
+            origin, copy = os.path.join(folder, name), os.path.join(into, name)
             try:
-                os.link(Path(folder) / name, target / relative / name)
+                os.link(origin, copy)
             except OSError:
-                shutil.copy2(Path(folder) / name, target / relative / name)
+                shutil.copy2(origin, copy)
 
 
 def _replace(output: Path, relative: str, data: bytes) -> None:
