@@ -46,6 +46,7 @@ class PagePlan:
     keys: dict[str, str]
     fragments: dict[str, Fragments]
     summaries: dict[str, str]
+    fragment_keys: set[str]
 
 
 def plan_pages(
@@ -62,10 +63,11 @@ def plan_pages(
     `fresh` holds fragments rendered while parsing (by page URL)."""
     pages = page_urls(library)
     rewriter_for = make_rewriter(pages)
-    plan = PagePlan({}, {}, {})
+    plan = PagePlan({}, {}, {}, set())
     entries = library.entries
     for position, entry in enumerate(entries):
         fragment = fragment_key(entry, pages, site.escape_html, context)
+        plan.fragment_keys.add(fragment)
         around = [
             (e.title, e.url)
             for e in (

@@ -110,7 +110,8 @@ def _build(
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
     if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
-    parsed, planned_urls, early = _parse(config, options, cwd, cache)
+    parse_keys: set[str] = set()
+    parsed, planned_urls, early = _parse(config, options, cwd, cache, parse_keys)
     diagnostics = lint_files(parsed, config, today)
     blocking = _blocking(parsed)
     if options.strict and not blocking:
@@ -154,11 +155,20 @@ def _build(
         notices,
     )
     cache.put("build", str(output), LastBuild(fingerprint, manifest, result, plan.keys))
+    cache.flush()
+    # Keep the cache to what this content needs now: edits would otherwise pile up.
+    for space, keys in (
+        ("parse", parse_keys),
+        ("lint", parse_keys),
+        ("fragments", plan.fragment_keys),
+        ("summary", plan.fragment_keys),
+    ):
+        cache.keep_only(space, keys)
     return result
 
 
 def _parse(
-    config: Config, options: BuildOptions, cwd: Path, cache: Cache
+    config: Config, options: BuildOptions, cwd: Path, cache: Cache, used: set[str]
 ) -> tuple[list[ParsedFile], dict[Path, str], dict[Path, Any]]:
     """Parse the content; files parsed now also get their fragments rendered on the spot,
     with the URLs planned from front matter (see `_planned_urls`)."""
@@ -177,7 +187,7 @@ def _parse(
         )
 
     parsed = parse_files(
-        [options.source], config, cwd, cache=cache, after=after_parse, extras=early
+        [options.source], config, cwd, cache=cache, after=after_parse, extras=early, used=used
     )
     return parsed, planned_urls, early
 

@@ -97,15 +97,6 @@ class Cache:
         ):
             return None
 
-    def get_many(self, space: str, keys: Iterable[str]) -> dict[str, Any]:
-        """Every value found among the keys."""
-        found = {}
-        for key in keys:
-            value = self.get(space, key)
-            if value is not None:
-                found[key] = value
-        return found
-
     def put(self, space: str, key: str, value: Any) -> None:
         """Store a value (written on `flush`)."""
         if self._db is not None and self._key is not None:

@@ -72,6 +72,7 @@ def parse_files(
     lint_only: bool = False,
     after: AfterFactory | None = None,
     extras: dict[Path, Any] | None = None,
+    used: set[str] | None = None,
 ) -> list[ParsedFile]:
     """Read, parse and check every Markdown file under `paths` (restricted to `only`).
 
@@ -94,6 +95,8 @@ def parse_files(
         if key is None:
             continue
         keys[path] = key
+        if used is not None:
+            used.add(key)
         cached = cache.get("lint" if lint_only else "parse", key) if cache is not None else None
         if _usable(cached):
             results[path] = cached[0]

@@ -30,10 +30,6 @@ class Fragments:
     summary_html: str
     timeline_html: str
 
-    def summary_for(self, root: str) -> str:
-        """The summary with its links made relative to a listing page at `root`."""
-        return self.summary_html.replace(ROOT, root)
-
 
 def render_fragments(entry: Entry, rewriter_for: RewriterFactory, escape_html: bool) -> Fragments:
     """Render the pieces from the postmortem's tokens (which must be loaded)."""

@@ -165,11 +165,6 @@ def format_time(moment: dt.time | dt.datetime, lang: str) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
-def format_month(date: dt.date, lang: str) -> str:
-    """`septembre 2021` / `September 2021`."""
-    return babel_format_date(date, format="LLLL y", locale=LOCALES.get(lang, "fr_FR"))
-
-
 def format_duration(span: dt.timedelta, lang: str) -> str:
     """`26 min`, `2 h 05`, `3 jours` / `3 days`, `1 jour 4 h` (rounded to the minute)."""
     minutes = round(span.total_seconds() / 60)

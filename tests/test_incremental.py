@@ -190,3 +190,19 @@ def test_a_corrupt_cache_is_ignored(project: Project) -> None:
         extra.unlink()
     project.write("2022-01-11-panne-1.md", postmortem("Panne 1 bis", "2022-01-11", "web"))
     project.check()
+
+
+def test_the_cache_keeps_only_what_the_content_needs(project: Project) -> None:
+    import sqlite3
+
+    for text in ("une", "deux", "trois"):
+        project.write("2022-01-11-panne-1.md", postmortem(f"Panne {text}", "2022-01-11", "web"))
+        assert project.build(project.root / "site").ok
+    database = sqlite3.connect(project.root / ".pmgen-cache" / "cache.sqlite3")
+    try:
+        counts = dict(database.execute("SELECT space, COUNT(*) FROM entries GROUP BY space"))
+    finally:
+        database.close()
+    files = len(list(project.content.glob("*.md")))
+    assert counts["parse"] == counts["lint"] == files
+    assert counts["fragments"] == counts["summary"] == files
