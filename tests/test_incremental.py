@@ -206,3 +206,22 @@ def test_the_cache_keeps_only_what_the_content_needs(project: Project) -> None:
     files = len(list(project.content.glob("*.md")))
     assert counts["parse"] == counts["lint"] == files
     assert counts["fragments"] == counts["summary"] == files
+
+
+def test_a_parallel_build_equals_a_single_process_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pmgen.check
+
+    project = Project(tmp_path)
+    services = ("web", "api", "base", "cache")
+    for number in range(pmgen.check.PARALLEL_FROM + 12):
+        day = f"2022-{number % 12 + 1:02d}-{number % 27 + 1:02d}"
+        project.write(
+            f"{day}-panne-{number}.md",
+            postmortem(f"Panne {number}", day, "web", f"[{services[number % 4]}]"),
+        )
+    assert project.build(tmp_path / "parallel", cache=False).ok
+    monkeypatch.setattr(pmgen.check, "PARALLEL_FROM", 10**9)
+    assert project.build(tmp_path / "single", cache=False).ok
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "single")
