@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from pmgen.diagnostics import Severity
 from pmgen.errors import ConfigError
 from pmgen.model import SectionSpec
 from pmgen.rules import RULES_BY_CODE
+from pmgen.tomlfile import TomlError, load_toml
 
 LANGUAGES = ("fr", "en")
 # Raw HTML in Markdown: cleaned by nh3 (`sanitize`) or shown as text (`escape`).
@@ -248,11 +248,19 @@ def _pmgen_table(pyproject: Mapping[str, Any]) -> Any:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return load_toml(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the configuration ({error.strerror}).") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: the configuration is not valid TOML: {error}.") from None
+    except TomlError as error:
+        raise ConfigError(
+            f"{path}:{error.line}:{error.column}: the configuration is not valid TOML: "
+            f"{error.message}."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: the configuration is not valid TOML: it is not UTF-8 text "
+            f"(byte 0x{error.object[error.start]:02x} at offset {error.start})."
+        ) from None
 
 
 def _check_keys(raw: Mapping[str, Any], schema: Mapping[str, Any], where: str, prefix: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from pmgen.build import BuildOptions, BuildResult, build_site
+from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.config import Config, build_config, load_config
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,13 +11,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmgen.actions import find_due, find_owner, parse_due
-from pmgen.check import parse_files, run_lint
 from pmgen.cli import main
+from pmgen.commands.lint import run_lint
+from pmgen.commands.parse import parse_files
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
 from pmgen.model import ActionItem, Postmortem
+from pmgen.read.actions import find_due, find_owner, parse_due
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 TODAY = dt.date(2024, 1, 1)

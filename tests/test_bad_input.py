@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import pmgen.check
-from pmgen.check import LintReport, parse_file, run_lint
+import pmgen.commands.parse
+from pmgen.commands.lint import LintReport, run_lint
+from pmgen.commands.parse import parse_file
 from pmgen.config import build_config
-from pmgen.source import read_document
+from pmgen.read.files import read_document
 
 TODAY = datetime.date(2026, 11, 26)
 GOOD_NAME = "2022-03-15-serveur-de-fichiers.md"
@@ -272,7 +273,7 @@ def test_file_deleted_between_discovery_and_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file that vanishes after it was listed is reported, and the others still linted."""
-    real_discover = pmgen.check.discover
+    real_discover = pmgen.commands.parse.discover
 
     def discover_then_delete(
         paths: Iterable[Path], exclude: tuple[str, ...]
@@ -281,7 +282,7 @@ def test_file_deleted_between_discovery_and_read(
         (tmp_path / "postmortems" / "vanished.md").unlink()
         return found
 
-    monkeypatch.setattr(pmgen.check, "discover", discover_then_delete)
+    monkeypatch.setattr(pmgen.commands.parse, "discover", discover_then_delete)
     found = lint_with_neighbour(tmp_path, "vanished.md", GOOD.encode())
     assert found == ["1:1 PM001 error cannot read the file: No such file or directory"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pmgen.build import BuildOptions, build_site
 from pmgen.cli import main
+from pmgen.commands.build import BuildOptions, build_site
 from pmgen.config import build_config
 from pmgen.errors import PmgenError
 

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pmgen.charts import Chart, Marker, Series, Window
-from pmgen.chartspec import MAX_DRAWN_POINTS, MAX_ROWS, ChartBlock
-from pmgen.check import parse_files, run_lint
+from pmgen.commands.lint import run_lint
+from pmgen.commands.parse import parse_files
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
 from pmgen.model import Postmortem
+from pmgen.read.chartspecs import MAX_DRAWN_POINTS, MAX_ROWS, ChartBlock
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 PARIS = ZoneInfo("Europe/Paris")

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from pmgen import __version__
 from pmgen.cli import main
-from pmgen.formatters import format_rule
+from pmgen.lint.formatters import format_rule
 from pmgen.rules import RULES
 
 CLEAN = """---

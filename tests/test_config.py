@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.check import run_lint
+from pmgen.commands.lint import run_lint
 from pmgen.config import DEFAULT_REQUIRED, Config, find_config_file, load_config
 from pmgen.diagnostics import Severity
 from pmgen.errors import ConfigError, PmgenError
-from pmgen.sections import match_section
+from pmgen.read.sections import match_section
 
 TODAY = dt.date(2024, 1, 1)
 

@@ -28,11 +28,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pmgen.check
-from pmgen.check import run_lint
+import pmgen.commands.parse
 from pmgen.cli import main
+from pmgen.commands.lint import run_lint
 from pmgen.config import build_config
-from pmgen.source import split_lines
+from pmgen.read.markdown import split_lines
 
 SECTIONS = ("Contexte", "Chronologie", "Enseignements", "Analyse", "Travaux restants")
 SITE_URL = "https://postmortems.example.org"
@@ -410,12 +410,16 @@ def fail_after(after: int, error: int) -> Callable[[Any], Any]:
 
 def patch_writes(monkeypatch: pytest.MonkeyPatch, after: int, error: int) -> None:
     """Make the write of one site file fail after `after` files, on both ways of writing."""
-    import pmgen.output
-    import pmgen.sitefiles
+    import pmgen.write.incremental
+    import pmgen.write.whole
 
-    monkeypatch.setattr(pmgen.output, "_write", fail_after(after, error)(pmgen.output._write))
     monkeypatch.setattr(
-        pmgen.sitefiles, "_replace", fail_after(after, error)(pmgen.sitefiles._replace)
+        pmgen.write.whole, "_write", fail_after(after, error)(pmgen.write.whole._write)
+    )
+    monkeypatch.setattr(
+        pmgen.write.incremental,
+        "_replace",
+        fail_after(after, error)(pmgen.write.incremental._replace),
     )
 
 
@@ -468,7 +472,7 @@ def test_read_only_output_parent_simulated(project: Path, monkeypatch: pytest.Mo
 
 def test_swap_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The finished site cannot be put in place (renameat2 and rename refused)."""
-    import pmgen.output
+    import pmgen.write.whole
 
     real = os.rename
 
@@ -477,7 +481,7 @@ def test_swap_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fsdecode(source))
         return real(source, target)
 
-    monkeypatch.setattr(pmgen.output, "exchange_folders", lambda first, second: False)
+    monkeypatch.setattr(pmgen.write.whole, "exchange_folders", lambda first, second: False)
     monkeypatch.setattr(os, "rename", rename)
     build_fails_cleanly(
         project, MODES["whole"], 2, "Read-only file system", "the previous site is unchanged"
@@ -489,7 +493,7 @@ def test_content_file_deleted_after_discovery(
     project: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     """A postmortem that vanishes mid-build is PM001; the build stops with exit 1."""
-    real = pmgen.check.discover
+    real = pmgen.commands.parse.discover
     victim = project / "postmortems" / file_name(3)
 
     def discover_then_delete(*args: Any, **kwargs: Any) -> Any:
@@ -497,7 +501,7 @@ def test_content_file_deleted_after_discovery(
         victim.unlink(missing_ok=True)
         return found
 
-    monkeypatch.setattr(pmgen.check, "discover", discover_then_delete)
+    monkeypatch.setattr(pmgen.commands.parse, "discover", discover_then_delete)
     build_fails_cleanly(
         project,
         MODES[mode],
@@ -537,17 +541,17 @@ def test_image_deleted_before_it_is_copied(
     project: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     """The image a postmortem shows disappears after its page was rendered."""
-    import pmgen.build
+    import pmgen.commands.build
 
     image = project / "postmortems" / "graphique.png"
-    real = pmgen.build.assemble
+    real = pmgen.commands.build.assemble
 
     def assemble_then_delete(*args: Any, **kwargs: Any) -> Any:
         built = real(*args, **kwargs)
         image.unlink()
         return built
 
-    monkeypatch.setattr(pmgen.build, "assemble", assemble_then_delete)
+    monkeypatch.setattr(pmgen.commands.build, "assemble", assemble_then_delete)
     build_fails_cleanly(project, MODES[mode], 2, "No such file or directory", "graphique.png")
 
 
@@ -592,8 +596,8 @@ def test_interrupted_build_leaves_the_previous_site(
     project: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     """Ctrl-C in the middle of writing: the staging folder goes, the site stays."""
-    import pmgen.output
-    import pmgen.sitefiles
+    import pmgen.write.incremental
+    import pmgen.write.whole
 
     def interrupt_after(real: Any) -> Any:
         calls = {"n": 0}
@@ -606,8 +610,10 @@ def test_interrupted_build_leaves_the_previous_site(
 
         return write
 
-    monkeypatch.setattr(pmgen.output, "_write", interrupt_after(pmgen.output._write))
-    monkeypatch.setattr(pmgen.sitefiles, "_replace", interrupt_after(pmgen.sitefiles._replace))
+    monkeypatch.setattr(pmgen.write.whole, "_write", interrupt_after(pmgen.write.whole._write))
+    monkeypatch.setattr(
+        pmgen.write.incremental, "_replace", interrupt_after(pmgen.write.incremental._replace)
+    )
     site = project / "site"
     before = tree(site)
     result = CliRunner().invoke(main, MODES[mode])

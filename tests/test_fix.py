@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.check import LintReport, run_lint
+from pmgen.commands.lint import LintReport, run_lint
 from pmgen.config import build_config
 from pmgen.prompts import prompt_comment
 

@@ -15,7 +15,7 @@ import pytest
 
 from pmgen import __version__
 from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
-from pmgen.formatters import (
+from pmgen.lint.formatters import (
     FORMATS,
     RENDERERS,
     format_github,

@@ -21,17 +21,18 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pmgen.actions import find_due, find_owner, parse_due
-from pmgen.build import BuildOptions, build_site
 from pmgen.charts import draw_chart
-from pmgen.check import parse_files
+from pmgen.commands.build import BuildOptions, build_site
+from pmgen.commands.parse import parse_files
 from pmgen.config import build_config
 from pmgen.diagnostics import Diagnostic
 from pmgen.model import ReadResult
-from pmgen.sections import match_section, normalise
+from pmgen.read.actions import find_due, find_owner, parse_due
+from pmgen.read.frontmatter import split_front_matter
+from pmgen.read.markdown import split_lines
+from pmgen.read.sections import match_section, normalise
+from pmgen.read.timeline import ParsedTime, parse_day, parse_time
 from pmgen.slugs import MAX_SLUG, slugify, unique
-from pmgen.source import split_front_matter, split_lines
-from pmgen.timeline import ParsedTime, parse_day, parse_time
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
 settings.register_profile("ci", max_examples=600, deadline=None, suppress_health_check=_QUIET)

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pmgen.check import parse_files, run_lint
+from pmgen.commands.lint import run_lint
+from pmgen.commands.parse import parse_files
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.i18n import format_duration
-from pmgen.incident import MILESTONE_KEYS, durations
 from pmgen.lint import Selection
 from pmgen.model import Durations, Milestones, Postmortem
+from pmgen.read.incident import MILESTONE_KEYS, durations
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 PARIS = ZoneInfo("Europe/Paris")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.build import BuildOptions, BuildResult, build_site
+from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.config import build_config
 
 TODAY = dt.date(2026, 11, 26)
@@ -211,17 +211,17 @@ def test_the_cache_keeps_only_what_the_content_needs(project: Project) -> None:
 def test_a_parallel_build_equals_a_single_process_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pmgen.check
+    import pmgen.commands.parse
 
     project = Project(tmp_path)
     services = ("web", "api", "base", "cache")
-    for number in range(pmgen.check.PARALLEL_FROM + 12):
+    for number in range(pmgen.commands.parse.PARALLEL_FROM + 12):
         day = f"2022-{number % 12 + 1:02d}-{number % 27 + 1:02d}"
         project.write(
             f"{day}-panne-{number}.md",
             postmortem(f"Panne {number}", day, "web", f"[{services[number % 4]}]"),
         )
     assert project.build(tmp_path / "parallel", cache=False).ok
-    monkeypatch.setattr(pmgen.check, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(pmgen.commands.parse, "PARALLEL_FROM", 10**9)
     assert project.build(tmp_path / "single", cache=False).ok
     assert tree(tmp_path / "parallel") == tree(tmp_path / "single")

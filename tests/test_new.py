@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pmgen.check import parse_files
 from pmgen.cli import main
+from pmgen.commands.parse import parse_files
 from pmgen.config import load_config
 from pmgen.model import Milestones, Postmortem
 from pmgen.prompts import PROMPT_PATTERN, prompt_comment

@@ -9,13 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmgen.check import run_lint
+from pmgen.commands.lint import run_lint
 from pmgen.config import Config, build_config
 from pmgen.diagnostics import Diagnostic
 from pmgen.model import ReadResult
-from pmgen.schema import parse_date
-from pmgen.sections import match_section, normalise
-from pmgen.source import split_front_matter, split_lines
+from pmgen.read.fields import parse_date
+from pmgen.read.frontmatter import split_front_matter
+from pmgen.read.markdown import split_lines
+from pmgen.read.sections import match_section, normalise
 
 TODAY = dt.date(2024, 1, 1)
 SPECS = build_config({}, Path("/nonexistent"), None).sections

@@ -19,8 +19,8 @@ from click.testing import CliRunner, Result
 
 from pmgen import __version__
 from pmgen.cli import main
+from pmgen.commands.publish import PublishOptions, publish_site
 from pmgen.config import load_config
-from pmgen.publish import PublishOptions, publish_site
 
 CLEAN = """---
 title: Panne du site
@@ -399,7 +399,7 @@ def test_invalid_branch_name_is_refused(work: Path) -> None:
 def test_interrupted_before_the_push_changes_nothing(
     work: Path, remote: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pmgen.publish
+    import pmgen.commands.publish
 
     assert publish().exit_code == 0
     refs_before = git(work, "for-each-ref")
@@ -409,7 +409,7 @@ def test_interrupted_before_the_push_changes_nothing(
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pmgen.publish, "_push", interrupted)
+    monkeypatch.setattr(pmgen.commands.publish, "_push", interrupted)
     options = PublishOptions(site_url="https://example.org/pm")
     with pytest.raises(KeyboardInterrupt):
         publish_site(load_config(work), options, work, dt.date(2024, 1, 1))

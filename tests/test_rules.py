@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.check import ParsedFile, parse_file, run_lint
+from pmgen.commands.lint import ParsedFile, parse_file, run_lint
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
-from pmgen.lint.checks import link_problem
+from pmgen.read.linked import link_problem
 from pmgen.rules import RULES, RULES_BY_CODE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"

@@ -33,12 +33,12 @@ from click.testing import CliRunner
 from test_browser import INSPECT, isolate, settle
 from xss_payloads import INLINE, PAYLOADS, Payload
 
-from pmgen.build import BuildOptions, build_site
-from pmgen.check import run_lint
 from pmgen.cli import main
+from pmgen.commands.build import BuildOptions, build_site
+from pmgen.commands.lint import run_lint
+from pmgen.commands.new import AlreadyExists, NewPostmortem, create_postmortem
 from pmgen.config import build_config
-from pmgen.sanitize import TAGS
-from pmgen.scaffold import AlreadyExists, NewPostmortem, create_postmortem
+from pmgen.pages.sanitize import TAGS
 from pmgen.slugs import MAX_SLUG, slugify, unique
 
 TODAY = dt.date(2024, 6, 1)
@@ -808,7 +808,7 @@ BOMBS = {
 MEASURE = """
 import datetime, json, resource, sys, time
 from pathlib import Path
-from pmgen.check import run_lint
+from pmgen.commands.lint import run_lint
 from pmgen.config import build_config
 folder = Path(sys.argv[1])
 started = time.monotonic()

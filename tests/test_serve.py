@@ -1,6 +1,6 @@
 """`pmgen serve`: the live site in Debian's Chromium, a busy port, and Ctrl-C.
 
-The server runs in-process from the building blocks of `pmgen.serve` (the same ones the
+The server runs in-process from the building blocks of `pmgen.commands.serve` (the same ones the
 command uses: a temporary site, a first build, the HTTP server and the watcher thread) on a
 temporary project. Chromium loads its pages; the tests change files on disk and wait, bounded,
 for the open page to reload by itself. The Ctrl-C test runs the real command in a subprocess.
@@ -30,9 +30,9 @@ import pytest
 from browser import chromium
 from click.testing import CliRunner
 
-from pmgen import serve as live
-from pmgen.build import BuildResult
 from pmgen.cli import main
+from pmgen.commands import serve as live
+from pmgen.commands.build import BuildResult
 from pmgen.errors import PmgenError
 
 # Bounds: how long a change may take to show in the open page, and a process to start or stop.

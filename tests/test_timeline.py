@@ -10,14 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmgen.check import parse_files, run_lint
+from pmgen.commands.lint import run_lint
+from pmgen.commands.parse import parse_files
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
-from pmgen.markdown import parse
 from pmgen.model import Postmortem
-from pmgen.sections import find_headings, find_sections
-from pmgen.timeline import ROLL_OVER_GAP, ParsedTime, parse_day, parse_time, read_timeline
+from pmgen.read.markdown import parse
+from pmgen.read.sections import find_headings, find_sections
+from pmgen.read.timeline import ROLL_OVER_GAP, ParsedTime, parse_day, parse_time, read_timeline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 PARIS = ZoneInfo("Europe/Paris")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from pmgen.build import BuildOptions, BuildResult, build_site
 from pmgen.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -19,9 +18,10 @@ from pmgen.cli.common import (
     reported,
     source_date_epoch,
 )
+from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.diagnostics import Severity, count_by_severity
 from pmgen.errors import PmgenError
-from pmgen.formatters import format_text
+from pmgen.lint.formatters import format_text
 
 SHOWN_FINDINGS = 5
 

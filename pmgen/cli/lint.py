@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from pmgen.cache import open_cache
-from pmgen.check import run_lint
 from pmgen.cli.common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -19,10 +18,11 @@ from pmgen.cli.common import (
     project_config,
     reported,
 )
+from pmgen.commands.git import changed_paths
+from pmgen.commands.lint import run_lint
 from pmgen.diagnostics import Severity
-from pmgen.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
-from pmgen.gitchanges import changed_paths
 from pmgen.lint import Selection
+from pmgen.lint.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
 from pmgen.rules import find_rule
 
 

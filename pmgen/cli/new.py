@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pmgen.cli.common import EXIT_FINDINGS, config_option, project_config, reported
-from pmgen.source import display_path
+from pmgen.read.files import display_path
 
 
 @click.command()
@@ -41,8 +41,8 @@ def new(
     config_file: Path | None,
 ) -> None:
     """Create a draft postmortem with every required section."""
-    from pmgen.gitchanges import git_user_name
-    from pmgen.scaffold import AlreadyExists, NewPostmortem, authors_from, create_postmortem
+    from pmgen.commands.git import git_user_name
+    from pmgen.commands.new import AlreadyExists, NewPostmortem, authors_from, create_postmortem
 
     config = project_config(config_file)
     spec = NewPostmortem(

@@ -17,7 +17,7 @@ from pmgen.cli.common import (
     source_date_epoch,
 )
 from pmgen.diagnostics import Severity, count_by_severity
-from pmgen.formatters import format_text
+from pmgen.lint.formatters import format_text
 
 
 @click.command()
@@ -43,7 +43,7 @@ def publish(
     The working tree, the index and the current branch are never touched; the local branch
     moves only once the remote accepted the push.
     """
-    from pmgen.publish import DEFAULT_MESSAGE, PublishOptions, PushRejected, publish_site
+    from pmgen.commands.publish import DEFAULT_MESSAGE, PublishOptions, PushRejected, publish_site
 
     config = project_config(config_file)
     options = PublishOptions(

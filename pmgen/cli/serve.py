@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from pmgen.build import BuildResult
 from pmgen.cli.common import config_option, reported
+from pmgen.commands.build import BuildResult
 
 
 @click.command()
@@ -27,7 +27,7 @@ def serve(port: int, host: str, drafts: bool, open_browser: bool, config_file: P
     import threading
     import webbrowser
 
-    from pmgen import serve as live
+    from pmgen.commands import serve as live
 
     state = live.ServeState(site=live.temporary_site())
     try:

@@ -12,13 +12,12 @@ from pathlib import Path
 
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
-from pmgen.fix import insertion_line
-from pmgen.markdown import iter_links
+from pmgen.lint.fix import insertion_line
 from pmgen.model import Postmortem
 from pmgen.prompts import PROMPT_PATTERN
+from pmgen.read.linked import link_problem, linked_file, publish_refusal
+from pmgen.read.markdown import iter_links, split_lines
 from pmgen.rules import finding
-from pmgen.sanitize import active_file_reason
-from pmgen.source import local_path, split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +30,6 @@ class Context:
 
 Check = Callable[[Postmortem, Context], Iterator[Diagnostic]]
 
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
 _PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|FIXME)\b|(?i:\b[àa] (?:compl[ée]ter|d[ée]finir)\b)")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Signs that mark a line as code rather than a sentence; parentheses alone are common in prose.
@@ -199,33 +197,8 @@ def as_written(lines: list[str], start: int, end: int, target: str) -> str:
 
 def active_target(target: str, source: Path, root: Path) -> str | None:
     """Why a linked file inside the content folder would not be published, if it is active."""
-    path = local_path(target, source.parent)
-    if path is None or not path.is_file() or not path.is_relative_to(root.resolve()):
-        return None
-    return active_file_reason(path)
-
-
-def link_problem(target: str, source: Path, root: Path, shown: str | None = None) -> str | None:
-    """Why a link target is broken, or None for a working relative path or a web URL."""
-    if not target or target.startswith(("#", "?", "//")):
-        return None
-    what = f"`{shown or target}`"
-    scheme = _SCHEME.match(target)
-    if scheme:
-        return (
-            f"{what}: `file:` URLs are never followed"
-            if scheme.group(1).lower() == "file"
-            else None
-        )
-    path_text = urllib.parse.unquote(re.split(r"[?#]", target, maxsplit=1)[0]).replace("\\", "/")
-    if path_text.startswith("/") or re.match(r"^[a-zA-Z]:/", path_text):
-        return f"{what} is an absolute path; a relative path keeps working under any sub-path"
-    resolved = (source.parent / path_text).resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        return f"{what} points outside the content folder ({root.name}/)"
-    if not resolved.exists():
-        return f"{what} does not exist"
-    return None
+    path = linked_file(target, source.parent, root)
+    return None if path is None else publish_refusal(path)
 
 
 def check_code_prose(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:

@@ -1,0 +1,67 @@
+"""git, as pmgen uses it: files changed since a revision, the user's name, and the plumbing
+that `publish` needs. The one module that runs git."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pmgen.errors import PmgenError
+from pmgen.processes import Finished, ProgramMissing, run_program
+
+
+def run_git(
+    args: list[str], cwd: Path, stdin: str | None = None, env: Mapping[str, str] | None = None
+) -> Finished:
+    """Run `git ARGS`; PmgenError when git is not installed."""
+    try:
+        return run_program(["git", *args], cwd, stdin, env)
+    except ProgramMissing:
+        raise PmgenError("this needs git, which is not installed.") from None
+
+
+def git_output(
+    args: list[str], cwd: Path, stdin: str | None = None, env: Mapping[str, str] | None = None
+) -> str:
+    """The output of `git ARGS`; PmgenError with git's message when it fails."""
+    result = run_git(args, cwd, stdin, env)
+    if result.code != 0:
+        command = next(a for a in args if not a.startswith("--"))
+        raise PmgenError(f"`git {command}` failed:\n{result.stderr.rstrip()}")
+    return result.stdout
+
+
+def changed_paths(ref: str, cwd: Path) -> frozenset[Path]:
+    """Absolute paths of files that differ between `ref` and the working tree."""
+    top = Path(_changed_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    _changed_git(
+        ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd,
+        f"`{ref}` is not a commit in this repository.",
+    )
+    names = _changed_git(["diff", "--name-only", "-z", "--no-renames", ref, "--"], cwd)
+    untracked = _changed_git(
+        ["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], top
+    )
+    return frozenset((top / name).resolve() for name in (names + untracked).split("\0") if name)
+
+
+def _changed_git(args: list[str], cwd: Path, failure: str | None = None) -> str:
+    try:
+        result = run_program(["git", *args], cwd)
+    except ProgramMissing:
+        raise PmgenError("--changed-since needs git, which is not installed.") from None
+    if result.code != 0:
+        detail = failure or result.stderr.strip() or f"git {args[0]} failed"
+        raise PmgenError(f"--changed-since: {detail}")
+    return result.stdout
+
+
+def git_user_name(cwd: Path) -> str | None:
+    """`git config user.name`, or None when git or the setting is missing."""
+    try:
+        result = run_program(["git", "config", "user.name"], cwd)
+    except ProgramMissing:
+        return None
+    name = result.stdout.strip()
+    return name if result.code == 0 and name else None

@@ -1,0 +1,78 @@
+"""The lint use case: parse, check and optionally fix a set of files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmgen.atomic import write_atomically
+from pmgen.cache import Cache
+from pmgen.commands.parse import ParsedFile, parse_file, parse_files
+from pmgen.config import Config
+from pmgen.diagnostics import Diagnostic, sort_diagnostics
+from pmgen.lint import Context, Selection, filter_findings
+from pmgen.lint.checks import future_date
+from pmgen.lint.fix import fix_text
+from pmgen.model import Postmortem
+
+ALL_CONFIGURED = Selection()
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    """What a lint run found, over how many files, and which files `--fix` rewrote."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    fixed: tuple[str, ...] = ()
+
+
+def lint_files(
+    parsed: Sequence[ParsedFile],
+    config: Config,
+    today: dt.date,
+    selection: Selection = ALL_CONFIGURED,
+) -> tuple[Diagnostic, ...]:
+    """Every finding for the parsed files, filtered and sorted."""
+    context = Context(config, today)
+    found: list[Diagnostic] = []
+    for item in parsed:
+        dated = future_date(item.shown, item.date, item.date_line, context.today)
+        raw = item.findings + tuple(d for d in dated if not d.code.startswith(item.disabled))
+        found.extend(filter_findings(raw, item.path, config, selection, item.draft))
+    return sort_diagnostics(found)
+
+
+def run_lint(
+    paths: Sequence[Path],
+    config: Config,
+    cwd: Path,
+    today: dt.date,
+    selection: Selection = ALL_CONFIGURED,
+    only: frozenset[Path] | None = None,
+    fix: bool = False,
+    cache: Cache | None = None,
+) -> LintReport:
+    """Lint files; with `fix`, first insert missing sections, then report on the result."""
+    parsed = parse_files(paths, config, cwd, only, cache, lint_only=not fix)
+    fixed: list[str] = []
+    if fix:
+        for index, item in enumerate(parsed):
+            if item.postmortem is not None and _apply_fix(item.postmortem, config):
+                fixed.append(item.postmortem.document.display_path)
+                parsed[index] = parse_file(item.path, item.postmortem.document.root, config, cwd)
+    return LintReport(lint_files(parsed, config, today, selection), len(parsed), tuple(fixed))
+
+
+def _apply_fix(postmortem: Postmortem, config: Config) -> bool:
+    """Rewrite the file with its missing sections inserted; False when nothing changed."""
+    titles = {spec.id: spec.title(postmortem.fields.lang) for spec in config.sections}
+    document = postmortem.document
+    text = fix_text(postmortem, config.required, titles)
+    if text == document.text:
+        return False
+    data = ("\ufeff" if document.had_bom else "") + text
+    write_atomically(document.path, data.encode("utf-8"))
+    return True

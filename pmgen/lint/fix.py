@@ -1,0 +1,102 @@
+"""`lint --fix`: insert missing required section headings, leaving every other byte alone."""
+
+from __future__ import annotations
+
+import re
+
+from pmgen.model import Postmortem
+from pmgen.prompts import prompt_comment
+from pmgen.read.markdown import split_lines
+
+# Lines with their own endings, split only at CR, LF and CRLF as markdown-it counts them.
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def insertion_line(postmortem: Postmortem, required: tuple[str, ...], section_id: str) -> int:
+    """The 1-based file line before which a missing required section belongs."""
+    present = {s.id: s for s in reversed(postmortem.sections)}  # first occurrence wins
+    order = list(required)
+    position = order.index(section_id)
+    for earlier in reversed(order[:position]):
+        if earlier in present:
+            return present[earlier].end_line
+    for later in order[position + 1 :]:
+        if later in present:
+            return present[later].heading.line
+    return len(split_lines(postmortem.document.text)) + 1
+
+
+def fix_text(postmortem: Postmortem, required: tuple[str, ...], titles: dict[str, str]) -> str:
+    """The document's full text with each missing required section inserted in order.
+
+    `titles` maps section ids to the heading text to write. Returns the text unchanged
+    (same object content) when nothing is missing.
+    """
+    document = postmortem.document
+    present = {s.id for s in postmortem.sections}
+    missing = [section_id for section_id in required if section_id not in present]
+    if not missing:
+        return document.text
+    newline = _newline(document.text)
+    level = min((s.heading.level for s in postmortem.sections), default=2)
+    lines = _LINES.findall(document.text)
+    inserts: dict[int, list[str]] = {}
+    for section_id in missing:
+        line = insertion_line(postmortem, required, section_id)
+        block = (
+            f"{'#' * level} {titles[section_id]}{newline}{newline}"
+            f"{prompt_comment(section_id, postmortem.fields.lang)}{newline}{newline}"
+        )
+        inserts.setdefault(line, []).append(block)
+    output: list[str] = []
+    for number, text in enumerate(lines, start=1):
+        output.extend(inserts.pop(number, []))
+        output.append(text)
+    tail = [block for _, blocks in sorted(inserts.items()) for block in blocks]
+    if tail:
+        last = output[-1] if output else ""
+        if last and not last.endswith(("\n", "\r")):
+            output.append(newline)
+        closing = _still_open(lines)
+        if closing:  # appended headings must not land inside a code block left open
+            output.append(closing + newline)
+            last = closing
+        if last.strip():
+            output.append(newline)
+        tail[-1] = tail[-1].removesuffix(newline)  # one line ending at the end of the file
+        output.extend(tail)
+    return "".join(output)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _still_open(lines: list[str]) -> str | None:
+    """The fence that closes a code block still open at the end of the file, if any.
+
+    CommonMark closes such a block at the end of the document, so closing it explicitly
+    changes nothing in how the existing text renders."""
+    opened: str | None = None
+    for line in lines:
+        match = _FENCE.match(line)
+        if match is None:
+            continue
+        marker = match.group(1)
+        if opened is None:
+            if not (marker[0] == "`" and "`" in line[match.end() :]):
+                opened = marker
+        elif (
+            marker[0] == opened[0]
+            and len(marker) >= len(opened)
+            and not line[match.end() :].strip()
+        ):
+            opened = None
+    return opened
+
+
+def _newline(text: str) -> str:
+    """The file's own line ending, LF when it has none."""
+    for ending in ("\r\n", "\n", "\r"):
+        if ending in text:
+            return ending
+    return "\n"

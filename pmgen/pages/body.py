@@ -1,0 +1,47 @@
+"""A postmortem's body as HTML: rendered, sanitised, each valid ```chart block drawn in place."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pmgen.charts import draw_chart
+from pmgen.pages.library import Entry
+from pmgen.pages.sanitize import clean_html
+from pmgen.read.markdown import RenderOptions, render
+
+
+def body_html(entry: Entry, options: RenderOptions, lang: str) -> str:
+    """The rendered, sanitised body, with each valid ```chart block drawn in place.
+
+    Charts are drawn by pmgen after sanitising (nh3 would strip SVG); the placeholder is a
+    plain element with an id derived from the file, which the sanitiser keeps.
+    """
+    blocks = {block.line: block.chart for block in entry.postmortem.charts}
+    body_line = entry.postmortem.document.body_line
+    seed = hashlib.sha256(entry.url.encode()).hexdigest()[:12]
+    drawn: dict[str, str] = {}
+
+    def fence(info: str, content: str, line: int) -> str | None:
+        chart = blocks.get(body_line + line)
+        if info != "chart" or chart is None:
+            return None
+        key = f"pmgen-chart-{seed}-{len(drawn) + 1}"
+        drawn[key] = draw_chart(chart, lang, f"chart-{len(drawn) + 1}")
+        return f'<div id="{key}"></div>\n'
+
+    html = clean_html(render(entry.postmortem.tokens, _with_fences(options, fence)))
+    for key, chart_html in drawn.items():
+        # Chart labels and data tables are not prose: keep them out of search excerpts.
+        wrapped = f"<div data-pagefind-ignore>{chart_html}</div>"
+        html = html.replace(f'<div id="{key}"></div>', wrapped, 1)
+    return html
+
+
+def _with_fences(options: RenderOptions, fence: Any) -> RenderOptions:
+    return RenderOptions(
+        rewrite=options.rewrite,
+        escape_html=options.escape_html,
+        anchor_label=options.anchor_label,
+        fences=fence,
+    )

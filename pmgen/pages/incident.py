@@ -1,0 +1,87 @@
+"""The incident panel of a postmortem page: durations, milestones and the timeline chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pmgen.charts import Chart, Marker, Window, draw_chart
+from pmgen.i18n import format_date, format_duration, format_time, words
+from pmgen.pages.library import Entry
+from pmgen.read.timeline import zone_named
+
+DURATIONS = ("impact", "detect", "mitigate", "resolve")
+MILESTONES = ("started", "detected", "mitigated", "resolved")
+
+
+def _local(moment: dt.datetime, zone_name: str) -> dt.datetime:
+    return moment.astimezone(zone_named(zone_name) or dt.UTC)
+
+
+def moment_text(moment: dt.datetime, zone_name: str, lang: str) -> str:
+    """`22 septembre 2021, 16 h 00` in the incident's zone."""
+    local = _local(moment, zone_name)
+    return f"{format_date(local.date(), lang)}, {format_time(local, lang)}"
+
+
+def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[str, Any]:
+    """Durations, milestones, the timeline chart and the action count of one postmortem."""
+    incident = entry.postmortem.incident
+    said = words(lang)
+    durations = [
+        {
+            "label": said[f"duration_{name}"],
+            "value": format_duration(getattr(incident.durations, name), lang),
+        }
+        for name in DURATIONS
+        if getattr(incident.durations, name) is not None
+    ]
+    milestones = [
+        {
+            "label": said[f"milestone_{name}"],
+            "iso": getattr(incident.effective, name).isoformat(),
+            "text": moment_text(getattr(incident.effective, name), incident.timezone, lang),
+        }
+        for name in MILESTONES
+        if getattr(incident.effective, name) is not None
+    ]
+    return {
+        "durations": durations,
+        "milestones": milestones,
+        "timeline_chart": chart,
+        "actions_open": len(incident.open_actions),
+        "actions_total": len(incident.actions),
+        "overdue": sum(1 for a in incident.open_actions if a.due is not None and a.due < today),
+    }
+
+
+def timeline_chart(entry: Entry, lang: str) -> str:
+    """The timeline drawn on a time axis, milestones labelled, impact shaded ('' if untimed)."""
+    incident = entry.postmortem.incident
+    events = tuple((e.time, e.text) for e in incident.events if e.time is not None)
+    if not events:
+        return ""
+    said = words(lang)
+    declared = incident.declared
+    markers = tuple(
+        Marker(getattr(declared, name), said[f"milestone_{name}"])
+        for name in ("detected", "mitigated", "resolved")
+        if getattr(declared, name) is not None
+    )
+    effective = incident.effective
+    windows = (
+        (Window(effective.started, effective.resolved, said["impact"]),)
+        if effective.started and effective.resolved
+        else ()
+    )
+    chart = Chart(
+        kind="timeline",
+        title=said["timeline"],
+        x=(),
+        series=(),
+        markers=markers,
+        windows=windows,
+        events=events,
+        timezone=incident.timezone,
+    )
+    return draw_chart(chart, lang, "chart-timeline")

@@ -1,0 +1,112 @@
+"""Clean rendered HTML with nh3: keep harmless formatting, drop anything that can run."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "section",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+        "var",
+    }
+)
+_COMMON = {"id", "class", "title", "lang", "dir"}
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": _COMMON,
+    "a": {"href", "aria-label"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "checked", "disabled"},
+    "td": {"align", "colspan", "rowspan", "style"},
+    "th": {"align", "colspan", "rowspan", "scope", "style"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# nh3 cannot drop an element by attribute value: an input that is not a checkbox would be a
+# text field, so it goes after cleaning (nh3's output is normalised, so this match is exact).
+_NON_CHECKBOX_INPUT = re.compile(r'<input(?![^>]*\btype="checkbox")[^>]*>')
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Only checkboxes may be inputs; only text alignment may be styled (tables)."""
+    if element == "input" and attribute == "type":
+        return value if value == "checkbox" else None
+    if attribute == "style":
+        cleaned = value.strip().rstrip(";").replace(" ", "")
+        allowed = {"text-align:left", "text-align:right", "text-align:center"}
+        return value if cleaned in allowed else None
+    return value
+
+
+def clean_html(fragment: str) -> str:
+    """The fragment with scripts, styles, frames, event handlers and unsafe URLs removed."""
+    cleaned = nh3.clean(
+        fragment,
+        tags=set(TAGS),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        attribute_filter=_keep_attribute,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return _NON_CHECKBOX_INPUT.sub("", cleaned)

@@ -1,0 +1,63 @@
+"""The Jinja environment over the theme and the site's own templates: the only Jinja importer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pmgen.model import OutputFile
+
+# The environment's type, for modules that pass it along without importing Jinja.
+Environment = jinja2.Environment
+
+PACKAGE_THEME = Path(__file__).resolve().parent.parent / "templates"
+SOURCE_THEME = Path(__file__).resolve().parent.parent.parent / "templates"
+# Templates a site may override in its own `templates/` folder (see docs/theme.md).
+PAGE_TEMPLATES = (
+    "index.html",
+    "postmortem.html",
+    "taxonomy.html",
+    "term.html",
+    "actions.html",
+    "stats.html",
+    "404.html",
+)
+
+
+def theme_folder() -> Path:
+    """The packaged theme: inside the installed package, or the checkout's `templates/`."""
+    return PACKAGE_THEME if PACKAGE_THEME.is_dir() else SOURCE_THEME
+
+
+def environment(site_templates: Path | None) -> jinja2.Environment:
+    """Autoescaping, strict Jinja2 over the site's own templates (if any), then the theme."""
+    folders = [site_templates] if site_templates and site_templates.is_dir() else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*map(str, folders), str(theme_folder())]),
+        autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["yaml"] = _yaml_string
+    return env
+
+
+def render_page(
+    env: jinja2.Environment, template: str, path: str, context: dict[str, Any]
+) -> OutputFile:
+    return OutputFile(path, env.get_template(template).render(context).encode("utf-8"))
+
+
+def render_skeleton(env: jinja2.Environment, lang: str, context: dict[str, Any]) -> str:
+    """The `pmgen new` skeleton (`new/postmortem.<lang>.md`, overridable), never autoescaped."""
+    return env.get_template(f"new/postmortem.{lang}.md").render(context)
+
+
+def _yaml_string(value: Any) -> str:
+    """A YAML scalar: JSON's double-quoted string is valid YAML; None is an empty value."""
+    return "" if value is None else json.dumps(str(value), ensure_ascii=False)

@@ -1,0 +1,106 @@
+"""Find postmortem files and read them safely: size, binary content, encoding, symbolic links."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from pmgen.diagnostics import Diagnostic, Severity
+from pmgen.errors import PmgenError
+from pmgen.model import ReadResult
+from pmgen.read.frontmatter import split_front_matter
+
+MAX_BYTES = 5 * 1024 * 1024
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+SKIPPED_NAMES = frozenset({"readme.md", "readme.markdown"})
+
+
+def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """Expand files and folders into sorted (file, content root) pairs."""
+    found: dict[Path, Path] = {}
+    for given in paths:
+        if not given.exists():
+            raise PmgenError(f"{given}: no such file or folder.")
+        if given.is_file():
+            found.setdefault(given.resolve(), given.resolve().parent)
+            continue
+        root = given.resolve()
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if _skipped(relative, exclude) or not path.is_file():
+                continue
+            found.setdefault(path, root)  # already absolute under the resolved root
+    return sorted(found.items())
+
+
+def _skipped(relative: Path, exclude: tuple[str, ...]) -> bool:
+    if any(part.startswith(".") for part in relative.parts):
+        return True
+    if relative.suffix.lower() not in MARKDOWN_SUFFIXES or relative.name.lower() in SKIPPED_NAMES:
+        return True
+    posix = relative.as_posix()
+    return any(fnmatch.fnmatch(posix, pattern) for pattern in exclude)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """The path as shown in findings: relative to the working folder, with `/` separators."""
+    return Path(os.path.relpath(path, cwd)).as_posix()
+
+
+def read_document(path: Path, root: Path, shown: str) -> ReadResult:
+    """Read one file; return its document, or PM001/PM002 findings when it cannot be used."""
+
+    def problem(code: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
+        return Diagnostic(code, Severity.ERROR, shown, line, 1, message, hint)
+
+    if not path.resolve().is_relative_to(root.resolve()):
+        message = f"a symbolic link to a file outside the content folder {root}; not read"
+        hint = "Move the file into the content folder instead of linking to it."
+        return ReadResult(path, None, (problem("PM001", 1, message, hint),))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            mb = size / 1024 / 1024
+            return ReadResult(
+                path,
+                None,
+                (
+                    problem(
+                        "PM001",
+                        1,
+                        f"file is {mb:.1f} MB; the limit is 5 MB",
+                        "Split the file or move large data out of the content folder.",
+                    ),
+                ),
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return ReadResult(
+            path, None, (problem("PM001", 1, f"cannot read the file: {error.strerror or error}"),)
+        )
+    if b"\x00" in data[:8192]:
+        return ReadResult(
+            path,
+            None,
+            (problem("PM001", 1, "binary file (it contains NUL bytes), not Markdown text"),),
+        )
+    had_bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return ReadResult(
+            path,
+            None,
+            (
+                problem(
+                    "PM001",
+                    line,
+                    f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+                    "Save the file as UTF-8.",
+                ),
+            ),
+        )
+    return split_front_matter(path, root, shown, text, had_bom)

@@ -1,0 +1,83 @@
+"""Parse a document once into a `Postmortem`: tokens, fields, headings, sections, summary."""
+
+from __future__ import annotations
+
+from pmgen.config import Config
+from pmgen.i18n import words
+from pmgen.model import Document, Postmortem
+from pmgen.read.chartspecs import read_charts
+from pmgen.read.fields import read_fields
+from pmgen.read.incident import read_incident
+from pmgen.read.markdown import Token, iter_links, parse, split_lines
+from pmgen.read.sections import find_headings, find_sections
+
+MORE_MARKER = "<!-- more -->"
+
+
+def load_postmortem(document: Document, config: Config) -> Postmortem:
+    """Parse the body, type the fields and find the sections, all from one token stream."""
+    tokens = parse(document.body)
+    headings = find_headings(tokens, document.body_line)
+    first_h1 = next((h.text for h in headings if h.level == 1), None)
+    fields, found = read_fields(document, first_h1, config.lang)
+    if not document.front_matter_valid:
+        found = ()  # PM002 is already reported; missing-title/date would only repeat it.
+    body_lines = len(split_lines(document.body))
+    span = summary_span(tokens)
+    sections = find_sections(tokens, headings, config.sections, document.body_line, body_lines)
+    incident, incident_found = read_incident(document, fields, tokens, sections, config.timezone)
+    charts, chart_found = read_charts(document, tokens, incident, words(fields.lang))
+    if document.front_matter_valid:
+        found = (*found, *incident_found)
+    return Postmortem(
+        document=document,
+        tokens=tuple(tokens),
+        fields=fields,
+        headings=headings,
+        sections=sections,
+        summary=summary_text(tokens, span, document.body),
+        summary_span=span,
+        links=tuple(link.target for link in iter_links(tokens)),
+        incident=incident,
+        charts=charts,
+        diagnostics=(*found, *chart_found),
+    )
+
+
+def summary_span(tokens: list[Token]) -> tuple[int, int]:
+    """Token range of the summary: top-level blocks before `<!-- more -->`, else the first
+    paragraph (empty range when there is none). Headings never belong to it."""
+    marker = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.type == "html_block" and t.content.strip() == MORE_MARKER
+        ),
+        None,
+    )
+    if marker is not None:
+        start = next(
+            (
+                i
+                for i, t in enumerate(tokens[:marker])
+                if t.level == 0 and t.type not in ("heading_open", "inline", "heading_close")
+            ),
+            marker,
+        )
+        headings = [i for i, t in enumerate(tokens[:marker]) if t.type == "heading_close"]
+        return (max(start, headings[-1] + 1) if headings else start), marker
+    first = next(
+        (i for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.level == 0), None
+    )
+    if first is None:
+        return 0, 0
+    return first, first + 3
+
+
+def summary_text(tokens: list[Token], span: tuple[int, int], body: str) -> str:
+    """The Markdown source of the summary span."""
+    lines = split_lines(body)
+    maps = [t.map for t in tokens[span[0] : span[1]] if t.map is not None and t.level == 0]
+    if not maps:
+        return ""
+    return "\n".join(lines[maps[0][0] : maps[-1][1]]).strip()
