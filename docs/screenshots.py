@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPOSITORY / "tests"))
 
 from browser import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402
 
-from pmgen.build import BuildOptions, build_site  # noqa: E402
+from pmgen.commands.build import BuildOptions, build_site  # noqa: E402
 from pmgen.config import load_config  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 900}
