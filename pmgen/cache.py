@@ -9,8 +9,10 @@ user's cache folder), and a value whose signature does not match is never unpick
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
+import importlib.metadata
 import os
 import pickle
 import secrets
@@ -24,13 +26,34 @@ from pmgen import __version__
 
 FOLDER = ".pmgen-cache"
 FILE = "cache.sqlite3"
-# Bump when the shape of cached values changes; pmgen's version is part of every key too.
-SCHEMA = 1
+# Bump when the shape of cached values changes (pmgen's code is part of every key anyway).
+SCHEMA = 2
+# The libraries whose versions change what pmgen writes.
+DEPENDENCIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "nh3", "Babel", "PyYAML", "tzdata")
+
+
+@functools.cache
+def code_digest() -> str:
+    """pmgen's own code (every source file of the package, by content) and its dependencies'
+    versions, computed once per process: editing any module or upgrading a library changes
+    every key, so a cached result never outlives the code that made it."""
+    hasher = hashlib.sha256(f"pmgen {__version__} schema {SCHEMA}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode())
+        hasher.update(path.read_bytes())
+    for name in DEPENDENCIES:
+        try:
+            hasher.update(f"{name} {importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            hasher.update(f"{name} absent".encode())
+    return hasher.hexdigest()
 
 
 def digest(*parts: bytes | str) -> str:
-    """A SHA-256 hex digest of the parts, each length-prefixed so boundaries count."""
-    hasher = hashlib.sha256(f"pmgen {__version__} schema {SCHEMA}".encode())
+    """A SHA-256 hex digest of the parts, each length-prefixed so boundaries count; pmgen's
+    code digest comes first in every one."""
+    hasher = hashlib.sha256(code_digest().encode())
     for part in parts:
         data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "big"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pmgen.charts.model import Chart
 from pmgen.diagnostics import Diagnostic
 
 
@@ -101,20 +102,40 @@ class Fields:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartBlock:
+    """A ```chart block of the body: its line in the file and the chart (None when invalid)."""
+
+    line: int
+    chart: Chart | None
+    # The data file the spec names (existing or not): a rebuild re-reads the block when it changes.
+    data: Path | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedFile:
+    """A link or image target of the body, resolved once where the file was parsed."""
+
+    href: str  # as markdown-it normalised it (what the renderer sees)
+    named: Path | None  # the path a relative href names, existing or not (None: a URL, an anchor)
+    path: Path | None  # the existing file inside the content folder it names, if any
+    refusal: str | None = None  # why that file is never published (PM308), if it is not
+
+
+@dataclass(frozen=True, slots=True)
 class Postmortem:
-    """A parsed postmortem: its document, tokens, fields, sections and summary."""
+    """A postmortem as data: its document, fields, headings, sections, summary, incident, charts
+    and links, with the findings of reading it. No tokens: those live in `Parsed`, only
+    between parsing and rendering."""
 
     document: Document
-    tokens: tuple[Any, ...]
     fields: Fields
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     summary: str
     summary_span: tuple[int, int]
-    links: tuple[str, ...]
+    links: tuple[LinkedFile, ...]
     incident: Incident
-    # chartspec.ChartBlock values (a higher layer's type: charts are drawn above the model).
-    charts: tuple[Any, ...]
+    charts: tuple[ChartBlock, ...]
     diagnostics: tuple[Diagnostic, ...]
 
     def section(self, section_id: str) -> Section | None:

@@ -103,6 +103,7 @@ def build(
         output=output.resolve(),
         site_url=site_url.rstrip("/"),
         updated=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        cache=False,  # the repository's .pmgen-cache is not the test's to read or fill
     )
     result = build_site(config, options, REPOSITORY, dt.date.today())
     if not result.ok:

@@ -25,3 +25,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
     """True when the run was asked to rewrite snapshots on purpose."""
     return bool(request.config.getoption("--update-snapshots"))
+
+
+@pytest.fixture(autouse=True)
+def own_working_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test starts in an empty folder of its own: a command run without `--src` or a
+    configuration never reads or fills the repository's own files or `.pmgen-cache/`."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

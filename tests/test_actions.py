@@ -38,7 +38,7 @@ def document(actions: str, heading: str = "## Travaux restants") -> str:
 
 
 def load(path: Path) -> Postmortem:
-    [parsed] = parse_files([path], build_config({}, path.parent, None), path.parent)
+    [parsed] = parse_files([path], build_config({}, path.parent, None), path.parent).results
     assert parsed.postmortem is not None
     return parsed.postmortem
 

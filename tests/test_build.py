@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
+import itertools
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,10 +52,29 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def build(source: Path, output: Path, **options: object) -> object:
-    config = build_config({}, source.parent, None)
-    return build_site(
-        config, BuildOptions(source=source, output=output, **options), source.parent, TODAY
-    )
+    """Build with the project root beside the output: each test owns its cache."""
+    root = output.parent
+    config = build_config({"content": str(source)}, root, None)
+    return build_site(config, BuildOptions(source=source, output=output, **options), root, TODAY)
+
+
+def first_difference(built: Path, golden: Path) -> str:
+    """A unified diff of the first file that differs (or is missing on one side)."""
+    ours, theirs = tree(built), tree(golden)
+    for name in sorted(set(ours) | set(theirs)):
+        if ours.get(name) == theirs.get(name):
+            continue
+        if name not in ours or name not in theirs:
+            side = "the build" if name not in ours else "tests/golden/site"
+            return f"{name} is missing from {side}"
+        try:
+            old = (golden / name).read_text(encoding="utf-8").splitlines(keepends=True)
+            new = (built / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        except UnicodeDecodeError:
+            return f"{name}: binary files differ"
+        diff = difflib.unified_diff(old, new, f"golden/{name}", f"built/{name}", n=2)
+        return "".join(itertools.islice(diff, 80))
+    return ""
 
 
 def test_bundled_examples_match_the_golden_site(
@@ -71,16 +94,32 @@ def test_bundled_examples_match_the_golden_site(
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(output, GOLDEN)
     assert GOLDEN.is_dir(), "no golden site yet: run `pytest --update-golden` once, on purpose"
-    assert tree(output) == tree(GOLDEN), (
-        "the site differs from tests/golden/site: check the "
-        "change, then refresh it with `pytest --update-golden`"
+    difference = first_difference(output, GOLDEN)
+    assert not difference, (
+        "the site differs from tests/golden/site (check the change, then refresh it with "
+        f"`pytest --update-golden`):\n{difference}"
     )
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    build(REPO / "postmortems", tmp_path / "one", site_url="https://x.example")
-    build(REPO / "postmortems", tmp_path / "two", site_url="https://x.example")
-    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+def test_two_cold_builds_in_two_processes_are_byte_identical(tmp_path: Path) -> None:
+    """Each build in its own process and project (no shared cache, no shared memory)."""
+    sites = []
+    for name in ("one", "two"):
+        project = tmp_path / name
+        shutil.copytree(REPO / "postmortems", project / "postmortems")
+        (project / "pmgen.toml").write_text('site_url = "https://x.example"\n', encoding="utf-8")
+        environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+        done = subprocess.run(
+            [sys.executable, "-m", "pmgen", "build"],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        sites.append(project / "site")
+    assert tree(sites[0]) == tree(sites[1]), first_difference(sites[1], sites[0])
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from pmgen.commands.parse import parse_files
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
-from pmgen.model import Postmortem
-from pmgen.read.chartspecs import MAX_DRAWN_POINTS, MAX_ROWS, ChartBlock
+from pmgen.model import ChartBlock, Postmortem
+from pmgen.read.chartspecs import MAX_DRAWN_POINTS, MAX_ROWS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 PARIS = ZoneInfo("Europe/Paris")
@@ -65,7 +65,7 @@ def write(folder: Path, text: str, files: dict[str, str | bytes] | None = None) 
 
 def load(path: Path, root: Path | None = None) -> Postmortem:
     root = root or path.parent
-    [parsed] = parse_files([path], build_config({}, root, None), root)
+    [parsed] = parse_files([path], build_config({}, root, None), root).results
     assert parsed.postmortem is not None
     return parsed.postmortem
 

@@ -424,7 +424,7 @@ def test_chart_specs_give_a_chart_or_pm306(chart_folder: Path, block: tuple[str,
         encoding="utf-8",
     )
     config = build_config({"content": "."}, chart_folder, None)
-    (parsed,) = parse_files([path], config, chart_folder)
+    (parsed,) = parse_files([path], config, chart_folder).results
     assert parsed.postmortem is not None
     (drawn,) = parsed.postmortem.charts
     problems = [d for d in parsed.postmortem.diagnostics if d.code == "PM306"]

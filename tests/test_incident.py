@@ -57,7 +57,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def load(path: Path) -> Postmortem:
-    [parsed] = parse_files([path], build_config({}, path.parent, None), path.parent)
+    [parsed] = parse_files([path], build_config({}, path.parent, None), path.parent).results
     assert parsed.postmortem is not None
     return parsed.postmortem
 

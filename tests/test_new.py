@@ -94,7 +94,7 @@ def created(runner: CliRunner, project: Path, *args: str) -> Path:
 
 def parsed(path: Path, project: Path) -> Postmortem:
     """The postmortem as pmgen reads it, asserting the file gave no finding while parsing."""
-    [item] = parse_files([path], load_config(project), project)
+    [item] = parse_files([path], load_config(project), project).results
     assert item.diagnostics == ()
     assert item.postmortem is not None
     return item.postmortem

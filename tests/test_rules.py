@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pmgen.commands.lint import ParsedFile, parse_file, run_lint
+from pmgen.commands.lint import run_lint
+from pmgen.commands.parse import FileResult, parse_file
 from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
@@ -209,7 +210,7 @@ def test_catalogue_codes_are_the_public_contract() -> None:
 # --------------------------------------------------------------------------- what fixtures imply
 
 
-def _load(path: Path) -> ParsedFile:
+def _load(path: Path) -> FileResult:
     """Read and parse one fixture with the default configuration."""
     config = build_config({}, path.parent, None)
     return parse_file(path, path.parent, config, path.parent)

@@ -58,7 +58,7 @@ def write(tmp_path: Path, text: str, name: str = "2021-09-22-panne.md") -> Path:
 
 def load(path: Path, config: dict[str, object] | None = None) -> Postmortem:
     root = path.parent
-    [parsed] = parse_files([path], build_config(config or {}, root, None), root)
+    [parsed] = parse_files([path], build_config(config or {}, root, None), root).results
     assert parsed.postmortem is not None
     return parsed.postmortem
 

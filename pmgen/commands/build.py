@@ -6,23 +6,19 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pmgen.cache import Cache, digest, open_cache
-from pmgen.commands.lint import ParsedFile, lint_files, parse_file, parse_files
+from pmgen.commands.lint import lint_files
+from pmgen.commands.parse import FileResult, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pmgen.model import Postmortem
 from pmgen.pages.assemble import assemble, plan_pages
 from pmgen.pages.context import SiteInfo
-from pmgen.pages.fragments import render_fragments
-from pmgen.pages.library import Entry, assign_urls, build_library
-from pmgen.pages.links import make_rewriter
+from pmgen.pages.library import build_library
 from pmgen.pages.templates import theme_folder
-from pmgen.read.fields import read_fields
-from pmgen.read.files import display_path, read_document
 from pmgen.write.incremental import SEARCH_BUNDLE, Manifest, intact, planned, record, update_site
 from pmgen.write.search import available as search_available
 from pmgen.write.search import index_site
@@ -58,6 +54,7 @@ class BuildResult:
     files_written: int = 0
     notices: tuple[str, ...] = ()
     up_to_date: bool = False
+    processes: int = 1  # how many processes parsed the files (1: this one)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +101,7 @@ def _build(
     progress: Callable[[int, int], None] | None,
     cache: Cache,
 ) -> BuildResult:
+    """read → parse → check → render fragments (per file) → library → link → pages → write."""
     output = options.output.resolve()
     search = options.search and config.search and search_available()
     fingerprint = _fingerprint(config, options, cwd, today, search)
@@ -111,36 +109,31 @@ def _build(
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
     if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
-    parse_keys: set[str] = set()
-    parsed, planned_urls, early = _parse(config, options, cwd, cache, parse_keys)
-    diagnostics = lint_files(parsed, config, today)
-    blocking = _blocking(parsed)
+    used: set[str] = set()
+    run = parse_files([options.source], config, cwd, cache=cache, render=True, used=used)
+    diagnostics = lint_files(run.results, config, today)
+    blocking = _blocking(run.results)
     if options.strict and not blocking:
         blocking = tuple(d for d in diagnostics if d.severity >= Severity.ERROR)
     if blocking:
-        return BuildResult(diagnostics, blocking, options.output)
-    postmortems = [item.postmortem for item in parsed if item.postmortem is not None]
-    published = [p for p in postmortems if options.drafts or not p.fields.is_draft]
-    library = build_library(published)
+        return BuildResult(diagnostics, blocking, options.output, processes=run.processes)
+    results = [item for item in run.results if item.postmortem is not None]
+    published = [item for item in results if options.drafts or not item.postmortem.fields.is_draft]
+    library = build_library([item.postmortem for item in published])
+    rendered = {item.path: (item.key, item.fragments) for item in published}
     site = SiteInfo(
         config.title, config.lang, options.site_url, config.html == "escape", today, search
     )
-
-    def reload(postmortem: Postmortem) -> Postmortem:
-        document = postmortem.document
-        full = parse_file(document.path, document.root, config, cwd).postmortem
-        return full if full is not None else postmortem
-
     reusable = (
         last if last is not None and output.is_dir() and intact(output, last.manifest) else None
     )
     context = digest(repr(config), str(cwd), _templates_digest(config))
-    same_urls = planned_urls == {e.postmortem.document.path: e.url for e in library.entries}
-    fresh = {planned_urls[path]: f for path, f in early.items()} if same_urls else {}
     previous_keys = reusable.page_keys if reusable else {}
-    plan = plan_pages(library, site, context, previous_keys, cache, reload, fresh)
+    plan = plan_pages(library, rendered, site, context, previous_keys)
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
     notices = built.notices
+    if run.fallback:
+        notices += (f"parsed in one process (no worker processes: {run.fallback}).",)
     if options.search and config.search and not search:
         notices += ("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').",)
     wanted = planned(built.files, built.copies)
@@ -151,46 +144,17 @@ def _build(
         (),
         options.output,
         len(published),
-        len(postmortems) - len(published),
+        len(results) - len(published),
         written,
         notices,
+        processes=run.processes,
     )
     cache.put("build", str(output), LastBuild(fingerprint, manifest, result, plan.keys))
     cache.flush()
     # Keep the cache to what this content needs now: edits would otherwise pile up.
-    for space, keys in (
-        ("parse", parse_keys),
-        ("lint", parse_keys),
-        ("fragments", plan.fragment_keys),
-        ("summary", plan.fragment_keys),
-    ):
-        cache.keep_only(space, keys)
+    for space in ("file", "lint"):
+        cache.keep_only(space, used)
     return result
-
-
-def _parse(
-    config: Config, options: BuildOptions, cwd: Path, cache: Cache, used: set[str]
-) -> tuple[list[ParsedFile], dict[Path, str], dict[Path, Any]]:
-    """Parse the content; files parsed now also get their fragments rendered on the spot,
-    with the URLs planned from front matter (see `_planned_urls`)."""
-    early: dict[Path, Any] = {}
-    planned_urls: dict[Path, str] = {}
-
-    def after_parse(hits: dict[Path, ParsedFile], todo: list[tuple[Path, Path]]) -> Any:
-        planned_urls.update(_planned_urls(config, cwd, options.drafts, hits, todo))
-        # Resolved once here, not per file: links are matched against resolved paths.
-        resolved = {path.resolve(): url for path, url in planned_urls.items()}
-        return partial(
-            _render_early,
-            urls=dict(planned_urls),
-            rewriter=make_rewriter(resolved),
-            escape_html=config.html == "escape",
-        )
-
-    parsed = parse_files(
-        [options.source], config, cwd, cache=cache, after=after_parse, extras=early, used=used
-    )
-    return parsed, planned_urls, early
 
 
 def _write(
@@ -210,45 +174,6 @@ def _write(
     finish = (lambda staging: index_site(staging, lang)) if search else None
     write_site(output, built.files, built.copies, finish)
     return record(output, wanted), len(wanted)
-
-
-def _planned_urls(
-    config: Config,
-    cwd: Path,
-    drafts: bool,
-    hits: dict[Path, ParsedFile],
-    todo: list[tuple[Path, Path]],
-) -> dict[Path, str]:
-    """The page URLs the library will give, known before the bodies are parsed: from the
-    cached files' fields, and from the front matter alone of the files still to parse."""
-    dated: list[tuple[Path, dt.date]] = []
-    for item in hits.values():
-        postmortem = item.postmortem
-        if (
-            postmortem is not None
-            and postmortem.fields.date is not None
-            and (drafts or not postmortem.fields.is_draft)
-        ):
-            dated.append((postmortem.document.path, postmortem.fields.date))
-    for path, root in todo:
-        document = read_document(path, root, display_path(path, cwd)).document
-        if document is None or not document.front_matter_valid:
-            continue
-        fields, _ = read_fields(document, None, config.lang)
-        if fields.date is not None and (drafts or not fields.is_draft):
-            dated.append((document.path, fields.date))
-    return assign_urls(dated)
-
-
-def _render_early(item: ParsedFile, urls: dict[Path, str], rewriter: Any, escape_html: bool) -> Any:
-    """A published postmortem's fragments, rendered where it was parsed (tokens at hand), so
-    the build never holds every token stream at once."""
-    postmortem = item.postmortem
-    path = postmortem.document.path if postmortem is not None else None
-    if postmortem is None or path not in urls or postmortem.fields.date is None:
-        return None
-    entry = Entry(postmortem, urls[path], postmortem.fields.date)
-    return render_fragments(entry, rewriter, escape_html)
 
 
 def _templates_digest(config: Config) -> str:
@@ -295,7 +220,7 @@ def _fingerprint(
     return digest(*parts)
 
 
-def _blocking(parsed: list[ParsedFile]) -> tuple[Diagnostic, ...]:
+def _blocking(parsed: list[FileResult]) -> tuple[Diagnostic, ...]:
     """The findings of files that cannot become a page at all."""
     found: list[Diagnostic] = []
     for item in parsed:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pmgen.atomic import write_atomically
 from pmgen.cache import Cache
-from pmgen.commands.parse import ParsedFile, parse_file, parse_files
+from pmgen.commands.parse import FileResult, parse_file, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, sort_diagnostics
 from pmgen.lint import Context, Selection, filter_findings
@@ -30,7 +30,7 @@ class LintReport:
 
 
 def lint_files(
-    parsed: Sequence[ParsedFile],
+    parsed: Sequence[FileResult],
     config: Config,
     today: dt.date,
     selection: Selection = ALL_CONFIGURED,
@@ -56,7 +56,8 @@ def run_lint(
     cache: Cache | None = None,
 ) -> LintReport:
     """Lint files; with `fix`, first insert missing sections, then report on the result."""
-    parsed = parse_files(paths, config, cwd, only, cache, lint_only=not fix)
+    # `--fix` needs every postmortem, which lint-only cache entries do not keep.
+    parsed = parse_files(paths, config, cwd, only, None if fix else cache).results
     fixed: list[str] = []
     if fix:
         for index, item in enumerate(parsed):

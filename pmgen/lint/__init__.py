@@ -25,7 +25,7 @@ from pmgen.lint.checks import (
     check_section_order,
     check_timeline,
 )
-from pmgen.model import Postmortem
+from pmgen.read.postmortem import Parsed
 from pmgen.rules import DRAFT_RELAXED
 
 __all__ = ["CHECKS", "Context", "Selection", "filter_findings", "lint_postmortem"]
@@ -57,19 +57,19 @@ class Selection:
     min_severity: Severity | None = None
 
 
-def lint_postmortem(postmortem: Postmortem, context: Context) -> tuple[Diagnostic, ...]:
-    """Run every check on one postmortem; its parse findings come first."""
-    found = list(postmortem.diagnostics)
+def lint_postmortem(parsed: Parsed, context: Context) -> tuple[Diagnostic, ...]:
+    """Run every check on one parsed postmortem; its parse findings come first."""
+    found = list(parsed.postmortem.diagnostics)
     for check in CHECKS:
-        found.extend(check(postmortem, context))
-    disabled = inline_disabled(postmortem)
+        found.extend(check(parsed, context))
+    disabled = inline_disabled(parsed)
     return tuple(d for d in found if not _matches(d.code, disabled))
 
 
-def inline_disabled(postmortem: Postmortem) -> tuple[str, ...]:
+def inline_disabled(parsed: Parsed) -> tuple[str, ...]:
     """Code prefixes disabled for the file by `<!-- pmgen-disable PM303 -->` (bare: all)."""
     prefixes: list[str] = []
-    for token in postmortem.tokens:
+    for token in parsed.tokens:
         contents = (
             [token.content]
             if token.type == "html_block"

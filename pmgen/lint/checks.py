@@ -8,15 +8,14 @@ import re
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
 from pmgen.lint.fix import insertion_line
-from pmgen.model import Postmortem
 from pmgen.prompts import PROMPT_PATTERN
-from pmgen.read.linked import link_problem, linked_file, publish_refusal
+from pmgen.read.linked import link_problem
 from pmgen.read.markdown import iter_links, split_lines
+from pmgen.read.postmortem import Parsed
 from pmgen.rules import finding
 
 
@@ -28,7 +27,7 @@ class Context:
     today: dt.date
 
 
-Check = Callable[[Postmortem, Context], Iterator[Diagnostic]]
+Check = Callable[[Parsed, Context], Iterator[Diagnostic]]
 
 _PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|FIXME)\b|(?i:\b[àa] (?:compl[ée]ter|d[ée]finir)\b)")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -36,8 +35,9 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE_SIGNS = re.compile(r"[{}\[\]=<>$|\\]|\w\(|;\s*$|^\s*(?:#|//|--)")
 
 
-def check_future_date(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_future_date(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM105: the date is after today."""
+    postmortem = parsed.postmortem
     document = postmortem.document
     yield from future_date(
         document.display_path,
@@ -59,8 +59,9 @@ def future_date(path: str, date: dt.date | None, line: int, today: dt.date) -> I
         )
 
 
-def check_missing_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_missing_sections(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM201: a required section is absent."""
+    postmortem = parsed.postmortem
     present = {section.id for section in postmortem.sections}
     lang = postmortem.fields.lang
     for section_id in context.config.required:
@@ -86,8 +87,9 @@ def last_line(text: str) -> int:
     return max(1, len(split_lines(text)) - int(text.endswith(("\n", "\r"))))
 
 
-def check_empty_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_empty_sections(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM202: a required section has no content."""
+    postmortem = parsed.postmortem
     seen: set[str] = set()
     for section in postmortem.sections:
         if section.id in seen or section.id not in context.config.required:
@@ -104,8 +106,9 @@ def check_empty_sections(postmortem: Postmortem, context: Context) -> Iterator[D
             )
 
 
-def check_duplicate_sections(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_duplicate_sections(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM203: the same section appears twice."""
+    postmortem = parsed.postmortem
     first: dict[str, int] = {}
     for section in postmortem.sections:
         if section.id in first:
@@ -121,8 +124,9 @@ def check_duplicate_sections(postmortem: Postmortem, context: Context) -> Iterat
             first[section.id] = section.heading.line
 
 
-def check_section_order(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_section_order(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM204: required sections out of the configured order."""
+    postmortem = parsed.postmortem
     order = {section_id: rank for rank, section_id in enumerate(context.config.required)}
     seen: set[str] = set()
     latest = None
@@ -144,11 +148,13 @@ def check_section_order(postmortem: Postmortem, context: Context) -> Iterator[Di
             latest = section
 
 
-def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_links(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM301 broken relative links and images; PM302 images without alt text."""
+    postmortem = parsed.postmortem
     document = postmortem.document
     lines = split_lines(document.text)
-    for link in iter_links(postmortem.tokens):
+    refusals = {linked.href: linked.refusal for linked in postmortem.links}
+    for link in iter_links(parsed.tokens):
         start = document.body_line - 1 + link.block_start
         end = document.body_line - 1 + link.block_end
         written = as_written(lines, start, end, link.raw_target)
@@ -162,7 +168,7 @@ def check_links(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic
                 f"image `{written}` has no alternative text",
                 "Describe what the image shows between the brackets: `![…](…)`.",
             )
-        active = active_target(link.target, document.path, document.root)
+        active = refusals.get(link.target)
         if active is not None:
             line, column = locate(lines, start, end, written)
             yield finding(
@@ -195,16 +201,11 @@ def as_written(lines: list[str], start: int, end: int, target: str) -> str:
     return target
 
 
-def active_target(target: str, source: Path, root: Path) -> str | None:
-    """Why a linked file inside the content folder would not be published, if it is active."""
-    path = linked_file(target, source.parent, root)
-    return None if path is None else publish_refusal(path)
-
-
-def check_code_prose(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_code_prose(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM303: an indented code block that reads as prose."""
+    postmortem = parsed.postmortem
     document = postmortem.document
-    for token in postmortem.tokens:
+    for token in parsed.tokens:
         if token.type == "code_block" and token.map is not None and reads_as_prose(token.content):
             line = document.body_line + token.map[0]
             yield finding(
@@ -233,11 +234,12 @@ def reads_as_prose(content: str) -> bool:
     return ends_like_text and len(prose) * 2 >= len(lines)
 
 
-def check_placeholders(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_placeholders(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM305: TODO, TBD, `À compléter` or a `pmgen new` prompt left in the text."""
+    postmortem = parsed.postmortem
     document = postmortem.document
     lines = split_lines(document.text)
-    for token in postmortem.tokens:
+    for token in parsed.tokens:
         if token.map is None:
             continue
         start, end = document.body_line - 1 + token.map[0], document.body_line - 1 + token.map[1]
@@ -272,8 +274,9 @@ def locate(lines: list[str], start: int, end: int, needle: str) -> tuple[int, in
     return start + 1, 1
 
 
-def check_milestone_order(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_milestone_order(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM104: started ≤ detected ≤ mitigated ≤ resolved, as declared in the front matter."""
+    postmortem = parsed.postmortem
     declared = postmortem.incident.declared
     document = postmortem.document
     chain = [
@@ -294,8 +297,9 @@ def check_milestone_order(postmortem: Postmortem, context: Context) -> Iterator[
             )
 
 
-def check_timeline(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_timeline(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM304: a written timeline with no timed entry, or timed entries going back in time."""
+    postmortem = parsed.postmortem
     section = postmortem.section("timeline")
     if section is None or section.empty:
         return  # PM201/PM202 already say so
@@ -331,8 +335,9 @@ def check_timeline(postmortem: Postmortem, context: Context) -> Iterator[Diagnos
         previous = event
 
 
-def check_action_owners(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+def check_action_owners(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM307: an open action item with no owner."""
+    postmortem = parsed.postmortem
     for action in postmortem.incident.open_actions:
         if action.owner is None:
             shown = action.text if len(action.text) <= 60 else action.text[:57] + "…"

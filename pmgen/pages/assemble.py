@@ -9,14 +9,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmgen.cache import Cache, digest
-from pmgen.model import AssetCopy, OutputFile, Postmortem
+from pmgen.cache import digest
+from pmgen.model import AssetCopy, OutputFile
 from pmgen.pages.context import SiteInfo
 from pmgen.pages.export import index_json
 from pmgen.pages.feeds import render_feed, render_sitemap
-from pmgen.pages.fragments import Fragments, fragment_key, render_fragments
-from pmgen.pages.library import Entry, Library
-from pmgen.pages.links import asset_copies, make_rewriter, page_urls
+from pmgen.pages.fragments import Fragments, Linked, link_fragments
+from pmgen.pages.library import Library
+from pmgen.pages.links import asset_copies, page_urls
 from pmgen.pages.site import render_pages
 from pmgen.pages.templates import environment, theme_folder
 
@@ -37,33 +37,31 @@ class Assembled:
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """Which postmortem pages to render, with what; every entry's summary for listings."""
+    """Each postmortem page's key (everything it shows), the linked fragments of the pages to
+    render (those whose key changed), and every entry's summary for the listings."""
 
     keys: dict[str, str]
-    fragments: dict[str, Fragments]
+    fragments: dict[str, Linked]
     summaries: dict[str, str]
-    fragment_keys: set[str]
 
 
 def plan_pages(
     library: Library,
+    rendered: Mapping[Path, tuple[str, Fragments]],
     site: SiteInfo,
     context: str,
     previous: Mapping[str, str],
-    cache: Cache,
-    reload: Callable[[Postmortem], Postmortem],
-    fresh: Mapping[str, Fragments] | None = None,
 ) -> PagePlan:
-    """Key each postmortem page by everything it shows; only pages whose key changed since
-    `previous` (the last build's keys, empty for a cold build) are rendered again.
-    `fresh` holds fragments rendered while parsing (by page URL)."""
+    """Link each postmortem's fragments now that every URL is known, and key its page by
+    everything it shows; only pages whose key changed since `previous` (the last build's keys,
+    empty for a cold build) are rendered again. `rendered` maps each source to the key of its
+    inputs and its fragments."""
     pages = page_urls(library)
-    rewriter_for = make_rewriter(pages)
-    plan = PagePlan({}, {}, {}, set())
+    plan = PagePlan({}, {}, {})
     entries = library.entries
     for position, entry in enumerate(entries):
-        fragment = fragment_key(entry, pages, site.escape_html, context)
-        plan.fragment_keys.add(fragment)
+        input_key, fragments = rendered[entry.postmortem.document.path]
+        linked = link_fragments(fragments, entry.url, pages)
         around = [
             (e.title, e.url)
             for e in (
@@ -73,30 +71,19 @@ def plan_pages(
             if e is not None
         ]
         path = f"{entry.url}index.html"
-        plan.keys[path] = digest(fragment, repr(site), json.dumps(around))
-        stale = previous.get(path) != plan.keys[path]
-        summary = None if stale else cache.get("summary", fragment)
-        summary = summary if isinstance(summary, str) else None
-        if summary is None:
-            fragments = (fresh or {}).get(entry.url)
-            from_cache = fragments is None and cache.get("fragments", fragment)
-            if isinstance(from_cache, Fragments):
-                fragments = from_cache
-            else:
-                if fragments is None:
-                    full = (
-                        entry
-                        if entry.postmortem.tokens
-                        else Entry(reload(entry.postmortem), entry.url, entry.date)
-                    )
-                    fragments = render_fragments(full, rewriter_for, site.escape_html)
-                cache.put("fragments", fragment, fragments)
-                cache.put("summary", fragment, fragments.summary_html)
-            if stale:
-                plan.fragments[entry.url] = fragments
-            summary = fragments.summary_html
-        plan.summaries[entry.url] = summary
-    cache.flush()
+        plan.keys[path] = digest(
+            context,
+            input_key,
+            entry.url,
+            repr(site),
+            json.dumps([around, linked.targets]),
+            linked.body_html,
+            linked.summary_html,
+            linked.timeline_html,
+        )
+        if previous.get(path) != plan.keys[path]:
+            plan.fragments[entry.url] = linked
+        plan.summaries[entry.url] = linked.summary_html
     return plan
 
 

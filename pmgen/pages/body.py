@@ -6,20 +6,21 @@ import hashlib
 from typing import Any
 
 from pmgen.charts import draw_chart
-from pmgen.pages.library import Entry
 from pmgen.pages.sanitize import clean_html
 from pmgen.read.markdown import RenderOptions, render
+from pmgen.read.postmortem import Parsed
 
 
-def body_html(entry: Entry, options: RenderOptions, lang: str) -> str:
+def body_html(parsed: Parsed, options: RenderOptions, lang: str) -> str:
     """The rendered, sanitised body, with each valid ```chart block drawn in place.
 
     Charts are drawn by pmgen after sanitising (nh3 would strip SVG); the placeholder is a
     plain element with an id derived from the file, which the sanitiser keeps.
     """
-    blocks = {block.line: block.chart for block in entry.postmortem.charts}
-    body_line = entry.postmortem.document.body_line
-    seed = hashlib.sha256(entry.url.encode()).hexdigest()[:12]
+    postmortem = parsed.postmortem
+    blocks = {block.line: block.chart for block in postmortem.charts}
+    body_line = postmortem.document.body_line
+    seed = hashlib.sha256(postmortem.document.text.encode()).hexdigest()[:12]
     drawn: dict[str, str] = {}
 
     def fence(info: str, content: str, line: int) -> str | None:
@@ -30,7 +31,7 @@ def body_html(entry: Entry, options: RenderOptions, lang: str) -> str:
         drawn[key] = draw_chart(chart, lang, f"chart-{len(drawn) + 1}")
         return f'<div id="{key}"></div>\n'
 
-    html = clean_html(render(entry.postmortem.tokens, _with_fences(options, fence)))
+    html = clean_html(render(parsed.tokens, _with_fences(options, fence)))
     for key, chart_html in drawn.items():
         # Chart labels and data tables are not prose: keep them out of search excerpts.
         wrapped = f"<div data-pagefind-ignore>{chart_html}</div>"

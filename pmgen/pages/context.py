@@ -9,7 +9,7 @@ from typing import Any
 
 from pmgen.i18n import format_date, format_duration, words
 from pmgen.pages.actions import actions_view
-from pmgen.pages.fragments import ROOT, Fragments
+from pmgen.pages.fragments import ROOT, Linked
 from pmgen.pages.incident import incident_view
 from pmgen.pages.library import TAXONOMIES, Entry, Library, Term, root_of, term_url
 from pmgen.pages.stats import stats_view
@@ -91,7 +91,7 @@ def index_context(library: Library, site: SiteInfo, summaries: Mapping[str, str]
 
 
 def postmortem_context(
-    library: Library, position: int, site: SiteInfo, fragments: Fragments
+    library: Library, position: int, site: SiteInfo, fragments: Linked
 ) -> dict[str, Any]:
     """One postmortem page: metadata panel, contents, body, neighbours."""
     entry = library.entries[position]

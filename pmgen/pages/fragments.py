@@ -1,68 +1,152 @@
-"""The expensive parts of a page, rendered once per postmortem and cached: the body (with its
-charts), the summary for listings and the timeline chart. Pages are then cheap Jinja work."""
+"""The expensive parts of a page, rendered once per postmortem where it was parsed: the body
+(with its charts), the summary for listings and the timeline chart.
+
+Rendering happens before the library exists (it needs the tokens, which are dropped after
+parsing), so the few hrefs that depend on where pages land are written as markers and filled
+in by `link_fragments` once every URL is known: links to other postmortems (published or not),
+and the page's own URL and root. Everything else is final HTML.
+"""
 
 from __future__ import annotations
 
-import json
+import hashlib
+import re
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmgen.cache import digest
 from pmgen.i18n import words
+from pmgen.model import LinkedFile, Postmortem
 from pmgen.pages.body import body_html
 from pmgen.pages.incident import timeline_chart
-from pmgen.pages.library import Entry, root_of
-from pmgen.pages.links import site_target
+from pmgen.pages.library import root_of
 from pmgen.pages.sanitize import clean_html
+from pmgen.read.linked import split_tail
 from pmgen.read.markdown import RenderOptions, render
+from pmgen.read.postmortem import Parsed
 
-# Stands for "the path from the listing page back to the site root" in a cached summary.
+# Stands for "the path from the listing page back to the site root" in a linked summary.
 ROOT = "pmgen-root-placeholder/"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
-RewriterFactory = Callable[[Entry, str, bool], Callable[[str], str]]
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A link to another Markdown file: its page when that file is published, else the href."""
+
+    source: Path
+    tail: str  # `?query#fragment`
+    href: str  # as written, kept when the file is not a published postmortem
 
 
 @dataclass(frozen=True, slots=True)
 class Fragments:
-    """Rendered, sanitised HTML pieces of one postmortem."""
+    """Rendered, sanitised HTML pieces of one postmortem, with markers still to fill in."""
 
     body_html: str
     summary_html: str
     timeline_html: str
+    marker: str  # the prefix of this postmortem's markers (derived from its text)
+    pages: tuple[PageLink, ...]  # marker `p<n>` stands for pages[n]
 
 
-def render_fragments(entry: Entry, rewriter_for: RewriterFactory, escape_html: bool) -> Fragments:
-    """Render the pieces from the postmortem's tokens (which must be loaded)."""
-    lang = entry.postmortem.fields.lang
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """The fragments with every marker filled in (the summary keeps `ROOT` for listings)."""
+
+    body_html: str
+    summary_html: str
+    timeline_html: str
+    targets: tuple[str, ...]  # where each page link landed (for incremental keys)
+
+
+def render_fragments(parsed: Parsed, escape_html: bool) -> Fragments:
+    """Render the pieces from the tokens, with markers where page URLs will go."""
+    postmortem = parsed.postmortem
+    lang = postmortem.fields.lang
+    marker = "pmgen-" + hashlib.sha256(postmortem.document.text.encode()).hexdigest()[:16] + "-"
+    pages: list[PageLink] = []
     own = RenderOptions(
-        rewrite=rewriter_for(entry, root_of(entry.url), True),
+        rewrite=_rewriter(postmortem, marker, f"{marker}root/", True, pages),
         escape_html=escape_html,
         anchor_label=words(lang)["anchor"],
     )
-    start, end = entry.postmortem.summary_span
-    listed = RenderOptions(rewrite=rewriter_for(entry, ROOT, False), escape_html=escape_html)
-    summary = clean_html(render(entry.postmortem.tokens[start:end], listed))
-    return Fragments(body_html(entry, own, lang), summary, timeline_chart(entry, lang))
-
-
-def fragment_key(entry: Entry, urls: Mapping[Path, str], escape_html: bool, context: str) -> str:
-    """Everything the fragments depend on: the text, the page's URL, where its links land
-    (other pages' URLs move when they are renamed) and the chart data files."""
-    postmortem = entry.postmortem
-    targets = [site_target(href, entry, urls) for href in postmortem.links]
-    data = []
-    for block in postmortem.charts:
-        if block.data is not None:
-            try:
-                info = block.data.stat()
-                data.append((str(block.data), info.st_size, info.st_mtime_ns))
-            except OSError:
-                data.append((str(block.data), -1, -1))
-    return digest(
-        context,
-        str(postmortem.document.path),
-        postmortem.document.text,
-        entry.url,
-        json.dumps([targets, data, escape_html]),
+    listed = RenderOptions(
+        rewrite=_rewriter(postmortem, marker, ROOT, False, pages), escape_html=escape_html
     )
+    start, end = postmortem.summary_span
+    summary = clean_html(render(parsed.tokens[start:end], listed))
+    body = body_html(parsed, own, lang)
+    timeline = timeline_chart(postmortem.incident, lang)
+    return Fragments(body, summary, timeline, marker, tuple(pages))
+
+
+def _rewriter(
+    postmortem: Postmortem, marker: str, root: str, own_page: bool, pages: list[PageLink]
+) -> Callable[[str], str]:
+    """The href rewriter of one page or listing: anchors, page links (as markers) and files
+    copied beside the page; anything else is left as written."""
+    linked: dict[str, LinkedFile] = {link.href: link for link in postmortem.links}
+    folder = postmortem.document.path.parent.resolve()
+    content = postmortem.document.root.resolve()
+    own = f"{marker}own/"
+
+    def rewrite(href: str) -> str:
+        if href.startswith("#"):
+            return href if own_page else f"{root}{own}index.html{href}"
+        link = linked.get(href)
+        if link is None or link.path is None:
+            return href
+        tail = split_tail(href)[1]
+        if link.path.suffix.lower() in MARKDOWN_SUFFIXES:
+            pages.append(PageLink(link.path, tail, href))
+            return f"{marker}p{len(pages) - 1}/"
+        if link.refusal is not None:
+            return href  # never published (PM308): the link stays as written
+        return root + own + urllib.parse.quote(asset_name(link.path, folder, content)) + tail
+
+    return rewrite
+
+
+def asset_name(source: Path, folder: Path, content: Path) -> str:
+    """Where a linked file lands relative to its page: beside it, or under `_files/` when it
+    was above the postmortem's folder (both resolved)."""
+    if source.is_relative_to(folder):
+        return source.relative_to(folder).as_posix()
+    return "_files/" + source.relative_to(content).as_posix()
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped as the sanitiser writes it (html5ever's serialiser)."""
+    return value.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+
+
+def link_fragments(fragments: Fragments, url: str, pages: Mapping[Path, str]) -> Linked:
+    """Fill in the markers for a postmortem published at `url`; `pages` maps each published
+    postmortem's resolved source to its URL. A link to an unpublished file stays as written."""
+    root = root_of(url)
+    targets = tuple(
+        f"{pages[link.source]}index.html{link.tail}" if link.source in pages else link.href
+        for link in fragments.pages
+    )
+    if fragments.marker not in fragments.body_html and fragments.marker not in (
+        fragments.summary_html
+    ):
+        return Linked(fragments.body_html, fragments.summary_html, fragments.timeline_html, ())
+    pattern = re.compile(re.escape(fragments.marker) + r"(root|own|p(\d+))/")
+
+    def fill(match: re.Match[str], page_root: str) -> str:
+        if match[1] == "root":
+            return page_root
+        if match[1] == "own":
+            return url
+        link, target = fragments.pages[int(match[2])], targets[int(match[2])]
+        if link.source not in pages:
+            return _attribute(target)
+        path, tail = split_tail(target)
+        return _attribute(page_root + urllib.parse.quote(path) + tail)
+
+    body = pattern.sub(lambda m: fill(m, root), fragments.body_html)
+    summary = pattern.sub(lambda m: fill(m, ROOT), fragments.summary_html)
+    return Linked(body, summary, fragments.timeline_html, targets)

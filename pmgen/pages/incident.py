@@ -7,6 +7,7 @@ from typing import Any
 
 from pmgen.charts import Chart, Marker, Window, draw_chart
 from pmgen.i18n import format_date, format_duration, format_time, words
+from pmgen.model import Incident
 from pmgen.pages.library import Entry
 from pmgen.read.timeline import zone_named
 
@@ -55,9 +56,8 @@ def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[s
     }
 
 
-def timeline_chart(entry: Entry, lang: str) -> str:
+def timeline_chart(incident: Incident, lang: str) -> str:
     """The timeline drawn on a time axis, milestones labelled, impact shaded ('' if untimed)."""
-    incident = entry.postmortem.incident
     events = tuple((e.time, e.text) for e in incident.events if e.time is not None)
     if not events:
         return ""

@@ -16,7 +16,7 @@ from pmgen.pages.context import (
     taxonomy_context,
     term_context,
 )
-from pmgen.pages.fragments import Fragments
+from pmgen.pages.fragments import Linked
 from pmgen.pages.library import Library
 from pmgen.pages.templates import Environment, render_page
 
@@ -25,7 +25,7 @@ def render_pages(
     library: Library,
     site: SiteInfo,
     env: Environment,
-    fragments: Mapping[str, Fragments],
+    fragments: Mapping[str, Linked],
     summaries: Mapping[str, str],
     progress: Callable[[int, int], None] | None = None,
 ) -> list[OutputFile]:

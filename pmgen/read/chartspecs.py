@@ -7,13 +7,12 @@ import datetime as dt
 import io
 import urllib.parse
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pmgen.charts import Chart, Marker, Series, Window
 from pmgen.diagnostics import Diagnostic
-from pmgen.model import Document, Incident
+from pmgen.model import ChartBlock, Document, Incident
 from pmgen.read.fields import parse_date
 from pmgen.read.frontmatter import parse_yaml_block
 from pmgen.read.markdown import Token
@@ -25,16 +24,6 @@ MILESTONES = ("started", "detected", "mitigated", "resolved")
 MAX_DATA_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_DRAWN_POINTS = 1_000
-
-
-@dataclass(frozen=True, slots=True)
-class ChartBlock:
-    """A chart block of the body: its line in the file and the chart (None when invalid)."""
-
-    line: int
-    chart: Chart | None
-    # The data file the spec names (existing or not): a rebuild re-reads the block when it changes.
-    data: Path | None = field(default=None, compare=False)
 
 
 class SpecError(Exception):

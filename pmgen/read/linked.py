@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Iterable
 from pathlib import Path
+
+from pmgen.model import LinkedFile
 
 # Two letters at least: `c:/x` is a Windows drive, reported as an absolute path.
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
@@ -47,6 +50,19 @@ def named_path(href: str, folder: Path) -> Path | None:
     """The resolved path a relative href names, existing or not (a build depends on it)."""
     text = _path_text(href)
     return None if text is None else (folder / text).resolve()
+
+
+def resolve_links(hrefs: Iterable[str], folder: Path, root: Path) -> tuple[LinkedFile, ...]:
+    """Each distinct href resolved once: what it names, the file it reaches inside `root`,
+    and why that file is never published (PM308), in first-seen order."""
+    resolved: dict[str, LinkedFile] = {}
+    for href in hrefs:
+        if href in resolved:
+            continue
+        path = linked_file(href, folder, root)
+        refusal = publish_refusal(path) if path is not None else None
+        resolved[href] = LinkedFile(href, named_path(href, folder), path, refusal)
+    return tuple(resolved.values())
 
 
 def link_problem(href: str, source: Path, root: Path, shown: str | None = None) -> str | None:

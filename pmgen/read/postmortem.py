@@ -1,6 +1,9 @@
-"""Parse a document once into a `Postmortem`: tokens, fields, headings, sections, summary."""
+"""The parse stage of one file: a document becomes a `Parsed` (its postmortem and its tokens),
+from one token stream: fields, headings, sections, summary, incident, charts and links."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from pmgen.config import Config
 from pmgen.i18n import words
@@ -8,13 +11,25 @@ from pmgen.model import Document, Postmortem
 from pmgen.read.chartspecs import read_charts
 from pmgen.read.fields import read_fields
 from pmgen.read.incident import read_incident
+from pmgen.read.linked import resolve_links
 from pmgen.read.markdown import Token, iter_links, parse, split_lines
 from pmgen.read.sections import find_headings, find_sections
 
 MORE_MARKER = "<!-- more -->"
 
 
-def load_postmortem(document: Document, config: Config) -> Postmortem:
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A postmortem with the token stream it was read from: what lint and rendering need.
+
+    It exists only between parsing and rendering; what is kept after (and cached) is the
+    `Postmortem` alone."""
+
+    postmortem: Postmortem
+    tokens: tuple[Token, ...]
+
+
+def parse_document(document: Document, config: Config) -> Parsed:
     """Parse the body, type the fields and find the sections, all from one token stream."""
     tokens = parse(document.body)
     headings = find_headings(tokens, document.body_line)
@@ -29,19 +44,20 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
     charts, chart_found = read_charts(document, tokens, incident, words(fields.lang))
     if document.front_matter_valid:
         found = (*found, *incident_found)
-    return Postmortem(
+    hrefs = (link.target for link in iter_links(tokens))
+    postmortem = Postmortem(
         document=document,
-        tokens=tuple(tokens),
         fields=fields,
         headings=headings,
         sections=sections,
         summary=summary_text(tokens, span, document.body),
         summary_span=span,
-        links=tuple(link.target for link in iter_links(tokens)),
+        links=resolve_links(hrefs, document.path.parent, document.root),
         incident=incident,
         charts=charts,
         diagnostics=(*found, *chart_found),
     )
+    return Parsed(postmortem, tuple(tokens))
 
 
 def summary_span(tokens: list[Token]) -> tuple[int, int]:
