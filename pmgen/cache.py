@@ -50,6 +50,19 @@ def code_digest() -> str:
     return hasher.hexdigest()
 
 
+Stamp = tuple[int, int]  # (size, modification time in ns): what stands for content
+
+
+def file_stamp(path: Path | str) -> Stamp | None:
+    """A file's size and modification time, None when it is absent or unreadable: the cheap
+    fingerprint that tells whether a file may have changed (content hashes decide after)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
 def digest(*parts: bytes | str) -> str:
     """A SHA-256 hex digest of the parts, each length-prefixed so boundaries count; pmgen's
     code digest comes first in every one."""

@@ -10,11 +10,10 @@ from typing import Any
 
 from pmgen.diagnostics import Severity
 from pmgen.errors import ConfigError
-from pmgen.model import SectionSpec
+from pmgen.model import LANGUAGES, SectionSpec
 from pmgen.rules import RULES_BY_CODE
 from pmgen.tomlfile import TomlError, load_toml
 
-LANGUAGES = ("fr", "en")
 # Raw HTML in Markdown: cleaned by nh3 (`sanitize`) or shown as text (`escape`).
 HTML_POLICIES = ("sanitize", "escape")
 

@@ -11,6 +11,9 @@ from typing import Any
 from pmgen.charts.model import Chart
 from pmgen.diagnostics import Diagnostic
 
+# The languages a postmortem, and the site around it, can be written in.
+LANGUAGES = ("fr", "en")
+
 
 @dataclass(frozen=True, slots=True)
 class Document:

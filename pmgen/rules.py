@@ -217,6 +217,9 @@ RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 # Rules whose findings only warn while a postmortem is a draft.
 DRAFT_RELAXED: frozenset[str] = frozenset({"PM201", "PM202", "PM305"})
+# Findings that leave a postmortem without what a page needs (readable text, title, date):
+# a build cannot render it.
+FATAL_CODES: frozenset[str] = frozenset({"PM001", "PM002", "PM101", "PM102"})
 
 
 def find_rule(text: str) -> Rule | None:

@@ -90,7 +90,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "pages.site",
         "pages.assemble",
     ),
-    "write": ("write", "write.whole", "write.incremental", "write.search"),
+    "write": ("write", "write.whole", "write.search", "write.incremental"),
     "commands": (
         "commands",
         "commands.git",

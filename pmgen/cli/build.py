@@ -22,6 +22,7 @@ from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.diagnostics import Severity, count_by_severity
 from pmgen.errors import PmgenError
 from pmgen.lint.formatters import format_text
+from pmgen.rules import FATAL_CODES
 
 SHOWN_FINDINGS = 5
 
@@ -116,8 +117,7 @@ def _report_build(result: BuildResult, strict: bool) -> None:
     if not result.ok:
         reason = (
             "--strict: error findings"
-            if strict
-            and not any(d.code in ("PM001", "PM002", "PM101", "PM102") for d in result.blocking)
+            if strict and not any(d.code in FATAL_CODES for d in result.blocking)
             else "these postmortems cannot be rendered"
         )
         click.echo(f"build failed ({reason}); the previous site is unchanged:", err=True)

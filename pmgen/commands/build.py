@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pmgen.cache import Cache, digest, open_cache
+from pmgen.cache import Cache, digest, file_stamp, open_cache
 from pmgen.commands.lint import lint_files
 from pmgen.commands.parse import FileResult, parse_files
 from pmgen.config import Config
@@ -19,13 +19,12 @@ from pmgen.pages.assemble import assemble, plan_pages
 from pmgen.pages.context import SiteInfo
 from pmgen.pages.library import build_library
 from pmgen.pages.templates import theme_folder
-from pmgen.write.incremental import SEARCH_BUNDLE, Manifest, intact, planned, record, update_site
+from pmgen.rules import FATAL_CODES
+from pmgen.write.incremental import Manifest, intact, planned, record, update_site
+from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
 from pmgen.write.search import available as search_available
 from pmgen.write.search import index_site
 from pmgen.write.whole import check_output_folder, write_site
-
-# Findings that leave a postmortem without what a page needs (readable text, title, date).
-FATAL_CODES = frozenset({"PM001", "PM002", "PM101", "PM102"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,11 +211,7 @@ def _fingerprint(
             for name in sorted(files):
                 if name.startswith("."):
                     continue
-                try:
-                    info = os.stat(os.path.join(base, name))
-                    parts.append(f"{base}/{name}:{info.st_size}:{info.st_mtime_ns}")
-                except OSError:
-                    parts.append(f"{base}/{name}:unreadable")
+                parts.append(f"{base}/{name}:{file_stamp(os.path.join(base, name))}")
     return digest(*parts)
 
 

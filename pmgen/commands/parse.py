@@ -18,7 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from pmgen.cache import Cache, digest
+from pmgen.cache import Cache, Stamp, digest, file_stamp
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
 from pmgen.lint import Context, inline_disabled, lint_postmortem
@@ -29,7 +29,7 @@ from pmgen.read.postmortem import parse_document
 
 PARALLEL_FROM = 48  # below this, starting processes costs more than it saves
 # A file's dependencies, as (path, (size, mtime_ns) or None when absent) pairs.
-Dependencies = tuple[tuple[str, tuple[int, int] | None], ...]
+Dependencies = tuple[tuple[str, Stamp | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,21 +193,13 @@ def _input_key(path: Path, root: Path, context: str) -> str | None:
     return digest(context, str(path), str(root), data)
 
 
-def _fingerprint(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns)
-
-
 def _dependencies(postmortem: Postmortem | None) -> Dependencies:
     """Files whose presence or content the result depends on: link targets, chart data."""
     if postmortem is None:
         return ()
     paths = {link.named for link in postmortem.links if link.named is not None}
     paths.update(block.data for block in postmortem.charts if block.data is not None)
-    return tuple((str(path), _fingerprint(path)) for path in sorted(paths))
+    return tuple((str(path), file_stamp(path)) for path in sorted(paths))
 
 
 def _usable(cached: Any) -> bool:
@@ -220,7 +212,7 @@ def _usable(cached: Any) -> bool:
     ):
         return False
     try:
-        return all(_fingerprint(Path(path)) == stamp for path, stamp in cached[1])
+        return all(file_stamp(Path(path)) == stamp for path, stamp in cached[1])
     except (TypeError, ValueError):
         return False
 

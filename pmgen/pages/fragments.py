@@ -22,13 +22,13 @@ from pmgen.pages.body import body_html
 from pmgen.pages.incident import timeline_chart
 from pmgen.pages.library import root_of
 from pmgen.pages.sanitize import clean_html
+from pmgen.read.files import MARKDOWN_SUFFIXES
 from pmgen.read.linked import split_tail
 from pmgen.read.markdown import RenderOptions, render
 from pmgen.read.postmortem import Parsed
 
 # Stands for "the path from the listing page back to the site root" in a linked summary.
 ROOT = "pmgen-root-placeholder/"
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from pmgen.model import AssetCopy
-from pmgen.pages.fragments import MARKDOWN_SUFFIXES, asset_name
+from pmgen.pages.fragments import asset_name
 from pmgen.pages.library import Library
+from pmgen.read.files import MARKDOWN_SUFFIXES
 
 
 def page_urls(library: Library) -> dict[Path, str]:

@@ -7,11 +7,10 @@ import re
 from typing import Any
 
 from pmgen.diagnostics import Diagnostic
-from pmgen.model import Document, Fields
+from pmgen.model import LANGUAGES, Document, Fields
 from pmgen.rules import finding
 
 STATUSES = ("draft", "review", "published")
-LANGUAGES = ("fr", "en")
 KNOWN_KEYS = ("title", "date", "lang", "status", "severity", "services", "tags", "authors")
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 _DATE_TEXT = re.compile(

@@ -18,13 +18,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pmgen.atomic import write_atomically
+from pmgen.cache import file_stamp
 from pmgen.errors import PmgenError
 from pmgen.model import AssetCopy, OutputFile
+from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
 from pmgen.write.whole import MARKER, staged_site, swap_in
 
 # path under the output folder -> (sha256, size, mtime_ns) as last written by pmgen
 Manifest = dict[str, tuple[str, int, int]]
-SEARCH_BUNDLE = "pagefind"
 
 
 def _sha(data: bytes) -> str:
@@ -49,8 +50,10 @@ def record(output: Path, wanted: dict[str, bytes]) -> Manifest:
     """The manifest of a site just written: content hash plus size and time on disk."""
     manifest: Manifest = {}
     for path, data in wanted.items():
-        info = (output / path).stat()
-        manifest[path] = (_sha(data), info.st_size, info.st_mtime_ns)
+        stamp = file_stamp(output / path)
+        if stamp is None:
+            raise PmgenError(f"{output / path} vanished right after it was written.")
+        manifest[path] = (_sha(data), *stamp)
     return manifest
 
 
@@ -58,14 +61,9 @@ def intact(output: Path, manifest: Manifest) -> bool:
     """True when every file pmgen wrote last time is still there, untouched."""
     if not (output / MARKER).is_file():
         return False
-    for path, (_, size, mtime) in manifest.items():
-        try:
-            info = (output / path).stat()
-        except OSError:
-            return False
-        if (info.st_size, info.st_mtime_ns) != (size, mtime):
-            return False
-    return True
+    return all(
+        file_stamp(output / path) == (size, mtime) for path, (_, size, mtime) in manifest.items()
+    )
 
 
 def update_site(
@@ -103,9 +101,7 @@ def update_site(
             shutil.rmtree(staging / SEARCH_BUNDLE)
         swap_in(staging, output)
     manifest = {path: stamp for path, stamp in previous.items() if path in wanted or path in kept}
-    for path in (*added, *changed):
-        info = (output / path).stat()
-        manifest[path] = (_sha(wanted[path]), info.st_size, info.st_mtime_ns)
+    manifest.update(record(output, {path: wanted[path] for path in (*added, *changed)}))
     return manifest, len(added) + len(changed) + len(removed)
 
 
