@@ -227,3 +227,45 @@ def test_a_parallel_build_equals_a_single_process_build(
     single = project.build(tmp_path / "single", cache=False)
     assert single.ok and single.processes == 1
     assert tree(tmp_path / "parallel") == tree(tmp_path / "single")
+
+
+def test_editing_pmgen_itself_invalidates_the_cache(tmp_path: Path) -> None:
+    """A build with a copy of pmgen, then the same build after a label of that copy changed:
+    the page shows the new label (the cached fragments and the no-op check saw the edit)."""
+    import subprocess
+    import sys
+
+    repository = Path(__file__).resolve().parent.parent
+    source = tmp_path / "src"
+    shutil.copytree(
+        repository / "pmgen", source / "pmgen", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(repository / "templates", source / "templates")
+    (tmp_path / "project").mkdir()
+    project = Project(tmp_path / "project")
+    project.write("2022-01-11-panne.md", postmortem("Panne", "2022-01-11", "web"))
+    (project.root / "pmgen.toml").write_text("search = false\n", encoding="utf-8")
+
+    def build() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "pmgen", "build"],
+            cwd=project.root,
+            env={**os.environ, "PYTHONPATH": str(source)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        page = project.root / "site/2022/01/11/panne/index.html"
+        return page.read_text(encoding="utf-8")
+
+    assert "Chronologie" in build()
+    words = source / "pmgen" / "i18n.py"
+    text = words.read_text(encoding="utf-8")
+    assert text.count('"timeline": "Chronologie"') == 1
+    words.write_text(text.replace('"timeline": "Chronologie"', '"timeline": "Fil des événements"'))
+    page = build()
+    assert "Fil des événements" in page
+    # The title of the timeline chart is drawn into the cached fragments: it changed too.
+    chart = page[page.index('id="chart-timeline') :]
+    assert "Fil des événements" in chart[: chart.index("</svg>")]
