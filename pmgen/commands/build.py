@@ -111,49 +111,59 @@ def _build(
     used: set[str] = set()
     run = parse_files([options.source], config, cwd, cache=cache, render=True, used=used)
     diagnostics = lint_files(run.results, config, today)
-    blocking = _blocking(run.results)
-    if options.strict and not blocking:
-        blocking = tuple(d for d in diagnostics if d.severity >= Severity.ERROR)
+    blocking = _blocking(run.results, diagnostics, options.strict)
     if blocking:
         return BuildResult(diagnostics, blocking, options.output, processes=run.processes)
-    results = [item for item in run.results if item.postmortem is not None]
-    published = [item for item in results if options.drafts or not item.postmortem.fields.is_draft]
+    usable = [item for item in run.results if item.postmortem is not None]
+    published = [item for item in usable if options.drafts or not item.postmortem.fields.is_draft]
     library = build_library([item.postmortem for item in published])
-    rendered = {item.path: (item.key, item.fragments) for item in published}
-    site = SiteInfo(
-        config.title, config.lang, options.site_url, config.html == "escape", today, search
-    )
     reusable = (
         last if last is not None and output.is_dir() and intact(output, last.manifest) else None
     )
+    site = SiteInfo(
+        config.title, config.lang, options.site_url, config.html == "escape", today, search
+    )
+    rendered = {item.path: (item.key, item.fragments) for item in published}
     context = digest(repr(config), str(cwd), _templates_digest(config))
-    previous_keys = reusable.page_keys if reusable else {}
-    plan = plan_pages(library, rendered, site, context, previous_keys)
+    plan = plan_pages(library, rendered, site, context, reusable.page_keys if reusable else {})
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
-    notices = built.notices
-    if run.fallback:
-        notices += (f"parsed in one process (no worker processes: {run.fallback}).",)
-    if options.search and config.search and not search:
-        notices += ("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').",)
     wanted = planned(built.files, built.copies)
     kept = frozenset(plan.keys) - frozenset(wanted)
     manifest, written = _write(output, built, wanted, reusable, kept, search, config.lang)
+    notices = (*built.notices, *_notices(config, options, run.fallback, search))
     result = BuildResult(
         diagnostics,
         (),
         options.output,
         len(published),
-        len(results) - len(published),
+        len(usable) - len(published),
         written,
         notices,
         processes=run.processes,
     )
-    cache.put("build", str(output), LastBuild(fingerprint, manifest, result, plan.keys))
+    _remember(cache, output, LastBuild(fingerprint, manifest, result, plan.keys), used)
+    return result
+
+
+def _notices(
+    config: Config, options: BuildOptions, fallback: str | None, search: bool
+) -> tuple[str, ...]:
+    """What the user should know about how the site was built."""
+    notices = []
+    if fallback:
+        notices.append(f"parsed in one process (no worker processes: {fallback}).")
+    if options.search and config.search and not search:
+        notices.append("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').")
+    return tuple(notices)
+
+
+def _remember(cache: Cache, output: Path, last: LastBuild, used: set[str]) -> None:
+    """Record the build, and keep the cache to what this content needs now (edits would
+    otherwise pile up)."""
+    cache.put("build", str(output), last)
     cache.flush()
-    # Keep the cache to what this content needs now: edits would otherwise pile up.
     for space in ("file", "lint"):
         cache.keep_only(space, used)
-    return result
 
 
 def _write(
@@ -215,8 +225,11 @@ def _fingerprint(
     return digest(*parts)
 
 
-def _blocking(parsed: list[FileResult]) -> tuple[Diagnostic, ...]:
-    """The findings of files that cannot become a page at all."""
+def _blocking(
+    parsed: list[FileResult], diagnostics: tuple[Diagnostic, ...], strict: bool
+) -> tuple[Diagnostic, ...]:
+    """What stops the build: the findings of files that cannot become a page at all, else
+    with `strict` every error finding."""
     found: list[Diagnostic] = []
     for item in parsed:
         if item.postmortem is None:
@@ -226,6 +239,8 @@ def _blocking(parsed: list[FileResult]) -> tuple[Diagnostic, ...]:
             d for d in (*item.diagnostics, *item.postmortem.diagnostics) if d.code in FATAL_CODES
         ]
         found.extend(fatal or _missing(item.postmortem))
+    if not found and strict:
+        return tuple(d for d in diagnostics if d.severity >= Severity.ERROR)
     return sort_diagnostics(found)
 
 

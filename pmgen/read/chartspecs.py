@@ -74,34 +74,13 @@ def _chart(
     labels: dict[str, str],
     named: list[Path],
 ) -> Chart:
-    parsed = parse_yaml_block(text)
-    if len(parsed) == 3:
-        line, _, message = parsed  # type: ignore[misc]
-        raise SpecError(str(message), int(line))
-    spec, key_lines = parsed  # type: ignore[misc]
-    at = {key: key_lines.get(key, 0) for key in KEYS}
-    for key in spec:
-        if key not in KEYS:
-            raise SpecError(
-                f"unknown key `{key}` (known: {', '.join(KEYS)})", key_lines.get(key, 0)
-            )
+    """The chart a spec describes; SpecError (PM306) at the first problem."""
+    spec, at = _spec(text)
     kind = spec.get("type", "line")
     if kind not in KINDS:
         raise SpecError(f"`type` must be one of {', '.join(KINDS)}, not {kind!r}", at["type"])
     rows = _rows(spec, document, at, named)
-    x_name = _text(spec, "x", at)
-    y_names = spec.get("y")
-    y_names = [y_names] if isinstance(y_names, str) else y_names
-    if not isinstance(y_names, list) or not y_names or not all(isinstance(y, str) for y in y_names):
-        raise SpecError("`y` must name one column or a list of columns", at["y"])
-    # csv.DictReader files cells past the header under the key None: not a column.
-    columns = [name for name in rows[0] if isinstance(name, str)] if rows else []
-    for name in (x_name, *y_names):
-        if rows and name not in columns:
-            raise SpecError(
-                f"no column `{name}` in the data (columns: {', '.join(columns)})",
-                at["x"] if name == x_name else at["y"],
-            )
+    x_name, y_names = _columns(spec, rows, at)
     zone = _zone(incident)
     xs = _x_values([row.get(x_name, "") for row in rows], zone, at["x"])
     series = tuple(
@@ -127,6 +106,41 @@ def _chart(
         x_label=x_name,
         timezone=incident.timezone,
     )
+
+
+def _spec(text: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The spec's keys and the line of each known key within the block (0 when absent)."""
+    parsed = parse_yaml_block(text)
+    if len(parsed) == 3:
+        line, _, message = parsed  # type: ignore[misc]
+        raise SpecError(str(message), int(line))
+    spec, key_lines = parsed  # type: ignore[misc]
+    for key in spec:
+        if key not in KEYS:
+            raise SpecError(
+                f"unknown key `{key}` (known: {', '.join(KEYS)})", key_lines.get(key, 0)
+            )
+    return spec, {key: key_lines.get(key, 0) for key in KEYS}
+
+
+def _columns(
+    spec: dict[str, Any], rows: list[dict[Any, Any]], at: dict[str, int]
+) -> tuple[str, list[str]]:
+    """The x column and the y columns the spec names, each present in the data."""
+    x_name = _text(spec, "x", at)
+    y_names = spec.get("y")
+    y_names = [y_names] if isinstance(y_names, str) else y_names
+    if not isinstance(y_names, list) or not y_names or not all(isinstance(y, str) for y in y_names):
+        raise SpecError("`y` must name one column or a list of columns", at["y"])
+    # csv.DictReader files cells past the header under the key None: not a column.
+    columns = [name for name in rows[0] if isinstance(name, str)] if rows else []
+    for name in (x_name, *y_names):
+        if rows and name not in columns:
+            raise SpecError(
+                f"no column `{name}` in the data (columns: {', '.join(columns)})",
+                at["x"] if name == x_name else at["y"],
+            )
+    return x_name, y_names
 
 
 def _text(spec: dict[str, Any], key: str, at: dict[str, int]) -> str:

@@ -49,58 +49,51 @@ def display_path(path: Path, cwd: Path) -> str:
     return Path(os.path.relpath(path, cwd)).as_posix()
 
 
+class Unreadable(Exception):
+    """Why a file cannot be read as Markdown text: a PM001 message, hint and line."""
+
+    def __init__(self, message: str, hint: str | None = None, line: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line = message, hint, line
+
+
 def read_document(path: Path, root: Path, shown: str) -> ReadResult:
     """Read one file; return its document, or PM001/PM002 findings when it cannot be used."""
+    try:
+        text, had_bom = read_text(path, root)
+    except Unreadable as problem:
+        finding = Diagnostic(
+            "PM001", Severity.ERROR, shown, problem.line, 1, problem.message, problem.hint
+        )
+        return ReadResult(path, None, (finding,))
+    return split_front_matter(path, root, shown, text, had_bom)
 
-    def problem(code: str, line: int, message: str, hint: str | None = None) -> Diagnostic:
-        return Diagnostic(code, Severity.ERROR, shown, line, 1, message, hint)
 
+def read_text(path: Path, root: Path) -> tuple[str, bool]:
+    """The file's text (and whether it had a BOM); Unreadable when it is not Markdown text
+    pmgen may read: outside the content folder, too large, binary or not UTF-8."""
     if not path.resolve().is_relative_to(root.resolve()):
-        message = f"a symbolic link to a file outside the content folder {root}; not read"
-        hint = "Move the file into the content folder instead of linking to it."
-        return ReadResult(path, None, (problem("PM001", 1, message, hint),))
+        raise Unreadable(
+            f"a symbolic link to a file outside the content folder {root}; not read",
+            "Move the file into the content folder instead of linking to it.",
+        )
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            mb = size / 1024 / 1024
-            return ReadResult(
-                path,
-                None,
-                (
-                    problem(
-                        "PM001",
-                        1,
-                        f"file is {mb:.1f} MB; the limit is 5 MB",
-                        "Split the file or move large data out of the content folder.",
-                    ),
-                ),
+            raise Unreadable(
+                f"file is {size / 1024 / 1024:.1f} MB; the limit is 5 MB",
+                "Split the file or move large data out of the content folder.",
             )
         data = path.read_bytes()
     except OSError as error:
-        return ReadResult(
-            path, None, (problem("PM001", 1, f"cannot read the file: {error.strerror or error}"),)
-        )
+        raise Unreadable(f"cannot read the file: {error.strerror or error}") from None
     if b"\x00" in data[:8192]:
-        return ReadResult(
-            path,
-            None,
-            (problem("PM001", 1, "binary file (it contains NUL bytes), not Markdown text"),),
-        )
-    had_bom = data.startswith(b"\xef\xbb\xbf")
+        raise Unreadable("binary file (it contains NUL bytes), not Markdown text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), data.startswith(b"\xef\xbb\xbf")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return ReadResult(
-            path,
-            None,
-            (
-                problem(
-                    "PM001",
-                    line,
-                    f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
-                    "Save the file as UTF-8.",
-                ),
-            ),
-        )
-    return split_front_matter(path, root, shown, text, had_bom)
+        raise Unreadable(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+            "Save the file as UTF-8.",
+            data[: error.start].count(b"\n") + 1,
+        ) from None

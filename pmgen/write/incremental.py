@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pmgen.atomic import write_atomically
@@ -66,6 +67,34 @@ def intact(output: Path, manifest: Manifest) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """How the wanted site differs from the one on disk, each list sorted."""
+
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+
+    @property
+    def written(self) -> list[str]:
+        """The files to write: new ones and changed ones."""
+        return [*self.added, *self.changed]
+
+    @property
+    def touches_pages(self) -> bool:
+        """True when an HTML page is added, changed or removed (search must follow)."""
+        return any(p.endswith(".html") for p in (*self.written, *self.removed))
+
+
+def changes(wanted: dict[str, bytes], previous: Manifest, kept: frozenset[str]) -> Changes:
+    """Compare the wanted files with the last manifest; `kept` files are known up to date."""
+    return Changes(
+        sorted(path for path in wanted if path not in previous),
+        sorted(p for p in wanted if p in previous and previous[p][0] != _sha(wanted[p])),
+        sorted(path for path in previous if path not in wanted and path not in kept),
+    )
+
+
 def update_site(
     output: Path,
     wanted: dict[str, bytes],
@@ -77,32 +106,28 @@ def update_site(
 
     `kept` are files known to be up to date without being rendered again: left as they are.
     """
-    added = sorted(path for path in wanted if path not in previous)
-    changed = sorted(
-        path for path in wanted if path in previous and previous[path][0] != _sha(wanted[path])
-    )
-    removed = sorted(path for path in previous if path not in wanted and path not in kept)
-    touched_pages = any(p.endswith(".html") for p in (*added, *changed, *removed))
+    diff = changes(wanted, previous, kept)
     has_bundle = (output / SEARCH_BUNDLE).is_dir()
-    search_stale = reindex is not None and (touched_pages or not has_bundle)
-    if not (added or changed or removed or search_stale or (reindex is None and has_bundle)):
+    search_stale = reindex is not None and (diff.touches_pages or not has_bundle)
+    drop_search = reindex is None and has_bundle
+    if not (diff.written or diff.removed or search_stale or drop_search):
         return dict(previous), 0
     with staged_site(output, "update the site in") as staging:
         _link_tree(output, staging)
-        for path in (*added, *changed):
+        for path in diff.written:
             _replace(staging, path, wanted[path])
-        for path in removed:
+        for path in diff.removed:
             with contextlib.suppress(FileNotFoundError):
                 (staging / path).unlink()
             _prune_empty(staging, (staging / path).parent)
         if search_stale and reindex is not None:
             _reindex(staging, reindex)
-        elif reindex is None and has_bundle:
+        elif drop_search:
             shutil.rmtree(staging / SEARCH_BUNDLE)
         swap_in(staging, output)
     manifest = {path: stamp for path, stamp in previous.items() if path in wanted or path in kept}
-    manifest.update(record(output, {path: wanted[path] for path in (*added, *changed)}))
-    return manifest, len(added) + len(changed) + len(removed)
+    manifest.update(record(output, {path: wanted[path] for path in diff.written}))
+    return manifest, len(diff.written) + len(diff.removed)
 
 
 def _link_tree(source: Path, target: Path) -> None:
