@@ -56,12 +56,16 @@ def resolve_links(hrefs: Iterable[str], folder: Path, root: Path) -> tuple[Linke
     """Each distinct href resolved once: what it names, the file it reaches inside `root`,
     and why that file is never published (PM308), in first-seen order."""
     resolved: dict[str, LinkedFile] = {}
+    inside = root.resolve()
     for href in hrefs:
         if href in resolved:
             continue
-        path = linked_file(href, folder, root)
+        text = _path_text(href)
+        named = (folder / text).resolve() if text is not None else None
+        path = named if named is not None and named.is_relative_to(inside) else None
+        path = path if path is not None and path.is_file() else None
         refusal = publish_refusal(path) if path is not None else None
-        resolved[href] = LinkedFile(href, named_path(href, folder), path, refusal)
+        resolved[href] = LinkedFile(href, named, path, refusal)
     return tuple(resolved.values())
 
 
