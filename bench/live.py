@@ -60,6 +60,7 @@ class LiveResult:
     startup: float | None = None
     latencies: list[float] = field(default_factory=list)
     failure: str | None = None
+    note: str | None = None  # the server did not stop on Ctrl-C (not a latency failure)
 
 
 def sentence(tag: str, number: int) -> str:
@@ -214,9 +215,7 @@ def session(
     finally:
         if context is not None:
             context.close()
-        note = stop(process)
-        if note is not None and result.failure is None:
-            result.failure = note
+        result.note = stop(process)
         site.source.write_bytes(original)
     return result
 

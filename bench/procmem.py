@@ -6,7 +6,9 @@ reads /proc every `interval` seconds (20 ms by default) while a command runs: it
 descendant of the child (by parent pid, as this kernel has no /proc/PID/task/TID/children),
 reads each one's RSS from /proc/PID/statm and classifies it by its command line, then keeps
 the peak of the largest "own" process, the peak of the sum of own processes at one instant, and
-the peak of Pagefind's processes, separately.
+the peak of Pagefind's processes, separately. A child whose memory figures are exactly its
+parent's is taken for a vfork'd child that has not exec'd yet (they share one address space) and
+is not counted twice.
 
 RSS counts pages shared between processes (a forked worker shares its parent's pages until
 either writes them) once per process, so the sum is an upper bound of what the tree really uses.
@@ -43,11 +45,19 @@ def _parent(pid: int) -> int | None:
     return int(fields[1]) if len(fields) > 1 else None
 
 
-def _rss_kib(pid: int) -> int:
-    """Resident set size of `pid` in KiB (0 once it has exited)."""
+def _statm(pid: int) -> bytes:
+    """/proc/PID/statm (sizes in pages; the second field is the resident set), or b""."""
     try:
-        return int((PROC / str(pid) / "statm").read_bytes().split()[1]) * PAGE_KIB
-    except (OSError, IndexError, ValueError):
+        return (PROC / str(pid) / "statm").read_bytes()
+    except OSError:
+        return b""
+
+
+def _rss_kib(statm: bytes) -> int:
+    """Resident set size in KiB from a statm line (0 once the process has exited)."""
+    try:
+        return int(statm.split()[1]) * PAGE_KIB
+    except (IndexError, ValueError):
         return 0
 
 
@@ -90,6 +100,7 @@ class TreeSampler:
     interval: float = 0.02
     peaks: TreePeaks = field(default_factory=TreePeaks)
     _kinds: dict[int, str] = field(default_factory=dict)  # pid in the tree → its kind
+    _parents: dict[int, int] = field(default_factory=dict)
     _outside: set[int] = field(default_factory=set)  # pids checked and not in the tree
     _own: set[int] = field(default_factory=set)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -131,6 +142,7 @@ class TreeSampler:
             parent = _parent(pid)
             if parent is not None and parent in self._kinds:
                 self._kinds[pid] = "own"
+                self._parents[pid] = parent
             else:
                 self._outside.add(pid)
 
@@ -138,10 +150,13 @@ class TreeSampler:
         """One sample: find the tree, classify each process, update the peaks."""
         self._discover()
         sums = {"own": 0, "pagefind": 0}
-        for pid in list(self._kinds):
-            rss = _rss_kib(pid)
+        lines = {pid: _statm(pid) for pid in list(self._kinds)}
+        for pid, line in lines.items():
+            rss = _rss_kib(line)
             if rss == 0:
                 continue
+            if line == lines.get(self._parents.get(pid, -1)):
+                continue  # started with vfork, not yet exec'd: it shares its parent's memory
             argv = _argv(pid)
             if argv:  # re-read: a process may exec (Pagefind's launcher does)
                 self._kinds[pid] = kind_of(argv)

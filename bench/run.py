@@ -21,7 +21,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ CACHE = ROOT / "bench" / ".cache"
 PMGEN = ROOT / ".venv" / "bin" / "pmgen"
 PEERS = ROOT / "bench" / ".peers-venv"
 FLOOR = ROOT / "bench" / "floor.py"
+SPAWNER = ROOT / "bench" / "spawner.py"
 BASE_URL = "https://example.org"
 # pmgen's cache (beside the configuration file, pmgen/cache.py), looked for there, in the
 # content folder and beside or inside the outputs; removed before every cold run, as is any
@@ -91,6 +91,7 @@ class Measure:
     html_files: int | None = None
     complete: bool | None = None
     failures: list[str] = field(default_factory=list)  # live preview: what went wrong
+    notes: list[str] = field(default_factory=list)  # live preview: a server hard to stop
     attempts: int = 0  # live preview: edits tried
     startups: list[float] = field(default_factory=list)  # live preview: server ready after
 
@@ -133,6 +134,7 @@ class Measure:
             return data | {
                 "edits": self.attempts,
                 "failures": self.failures,
+                "notes": self.notes,
                 "server_ready_s": [round(s, 3) for s in self.startups],
                 "latencies_s": [round(s, 4) for s in seconds],
             }
@@ -158,26 +160,54 @@ class CommandFailed(RuntimeError):
     """A measured command exited with a non-zero status."""
 
 
-def run(command: Sequence[str | Path], cwd: Path) -> Sample:
-    """Run a command to completion: wall time, `os.wait4` figures and /proc-sampled peaks."""
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            [str(part) for part in command], cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors
-        )
-        sampler = procmem.TreeSampler(process.pid).start()
+class Spawner:
+    """The helper process (bench/spawner.py) that starts measured commands and waits for them."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+
+    def _ask(self, message: dict[str, Any] | None) -> dict[str, Any]:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, str(SPAWNER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+            )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        if message is not None:
+            self._process.stdin.write(json.dumps(message) + "\n")
+            self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("bench/spawner.py stopped unexpectedly")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def run(self, command: Sequence[str | Path], cwd: Path) -> Sample:
+        """Run a command to completion: wall time, `os.wait4` figures and /proc-sampled peaks."""
+        argv = [str(part) for part in command]
+        started = self._ask({"argv": argv, "cwd": str(cwd)})
+        if started.get("pid") is None:
+            raise CommandFailed(f"`{' '.join(argv)}` did not start: {started.get('error')}")
+        sampler = procmem.TreeSampler(int(started["pid"])).start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - start
+            ended = self._ask(None)
         finally:
             tree = sampler.stop()
-        process.returncode = code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            errors.seek(0)
-            tail = errors.read().decode(errors="replace").strip().splitlines()[-8:]
-            shown = " ".join(str(part) for part in command)
-            raise CommandFailed(f"`{shown}` exited with {code}:\n" + "\n".join(tail))
-    return Sample(seconds, usage.ru_maxrss, round(usage.ru_utime + usage.ru_stime, 3), tree)
+        if ended["code"] != 0:
+            raise CommandFailed(
+                f"`{' '.join(argv)}` exited with {ended['code']}:\n{ended['stderr']}"
+            )
+        return Sample(ended["seconds"], ended["maxrss_kib"], ended["cpu_s"], tree)
+
+    def close(self) -> None:
+        """Let the helper exit (it stops when its input closes)."""
+        if self._process is not None and self._process.stdin is not None:
+            self._process.stdin.close()
+            self._process.wait(10)
+        self._process = None
 
 
 def version(command: Sequence[str | Path]) -> str:
@@ -352,6 +382,7 @@ class Bench:
     preview: LiveOptions = field(default_factory=LiveOptions)
     measures: list[Measure] = field(default_factory=list)
     browser: live.Browser = field(default_factory=live.Browser)
+    spawner: Spawner = field(default_factory=Spawner)
 
     def measure(self, size: int, tool: str, name: str, files: int) -> Measure:
         """The measure to add samples to (created on first use)."""
@@ -366,7 +397,7 @@ class Bench:
         self, measure: Measure, command: Sequence[str | Path], cwd: Path, run_no: int
     ) -> None:
         """Run the command once and keep its sample."""
-        sample = run(command, cwd)
+        sample = self.spawner.run(command, cwd)
         measure.samples.append(sample)
         extra = ""
         if sample.tree is not None and sample.tree.pagefind:
@@ -435,6 +466,9 @@ class Bench:
         if result.failure is not None:
             measure.failures.append(result.failure)
             log(f"  FAILED: {result.failure}")
+        if result.note is not None:
+            measure.notes.append(result.note)
+            log(f"  note: {result.note}")
 
     def live_sites(self, data: Corpus) -> list[live.LiveSite]:
         """The servers to time: pmgen (and pmgen-lean), and Hugo with --peers."""
@@ -912,13 +946,13 @@ def markdown_report(
             f"timeout of {bench.preview.timeout:g} s per edit. Median over every edit of "
             "every run.",
             "",
-            "| N | server | edits shown | median | min–max | serving after (median) | failures |",
+            "| N | server | edits shown | median | min–max | serving after (median) | problems |",
             "|---:|---|---:|---:|---:|---:|---|",
         ]
         for m in sorted(lives, key=lambda m: (m.size, m.tool)):
             median = seconds(m.median) if m.samples else "—"
             ready = seconds(statistics.median(m.startups)) if m.startups else "—"
-            problems = "; ".join(m.failures) or "none"
+            problems = "; ".join(m.failures + m.notes) or "none"
             out.append(
                 f"| {m.size:,} | {m.tool} | {len(m.samples)} of {m.attempts} | {median} | "
                 f"{spread(m)} | {ready} | {problems} |"
@@ -933,15 +967,18 @@ def lookup(measures: Sequence[Measure]) -> Lookup:
 
 
 def git_state() -> str:
-    """The commit measured, and whether pmgen/ or templates/ had uncommitted changes."""
+    """The commit measured, the last commit that changed pmgen itself, uncommitted changes."""
     commit = version(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    paths = ["pmgen", "templates", "pyproject.toml"]
+    last = version(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", *paths])
     changes = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "pmgen", "templates"],
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", *paths],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
-    return f"{commit} + uncommitted changes" if changes else commit
+    state = commit if last == commit else f"{commit}, pmgen as of {last}"
+    return f"{state} + uncommitted changes" if changes else state
 
 
 def machine_info(pmgen: Path, peers: bool, groups: frozenset[str]) -> dict[str, Any]:
@@ -1053,6 +1090,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         bench.browser.close()
+        bench.spawner.close()
     machine["duration_s"] = round(time.perf_counter() - started)
     report = markdown_report(bench, machine, corpora)
     print(report)
