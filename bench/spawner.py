@@ -3,7 +3,7 @@
 Linux carries a process's peak RSS across `exec`, and a child started with vfork or fork starts
 from its parent's: `ru_maxrss` of a command started by the harness directly is never below the
 harness's own peak (tens of MiB once it holds a corpus of 5,000 postmortems). Started from this
-process, which stays at about 10 MiB, the figure is the command's own.
+process, which stays at about 13 MiB, the figure is the command's own.
 
 Protocol, one JSON object per line: the harness writes `{"argv": [...], "cwd": "..."}`; this
 process answers `{"pid": N}` as soon as the command runs, then `{"code": ..., "seconds": ...,
