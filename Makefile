@@ -37,6 +37,8 @@ clean:
 	rm -rf $(VENV) site .pytest_cache .pmgen-cache bench/.cache bench/results bench/.peers-venv
 
 # Benchmark (docs/benchmark.md). Quick check: make bench BENCH_ARGS="--sizes 100 --runs 1"
+# bench-peers adds Hugo, MkDocs, the floor and the live preview (Playwright + /usr/bin/chromium),
+# and prints the issue's targets; a subset: make bench-peers BENCH_ARGS="--sizes 1000 --only live"
 BENCH_ARGS ?= --sizes 100,1000,5000 --runs 3
 PEERS_VENV := bench/.peers-venv
 
@@ -48,7 +50,7 @@ $(PEERS_VENV)/.installed: bench/peers-requirements.txt
 	$(PEERS_VENV)/bin/python -m pip install --quiet -r bench/peers-requirements.txt
 	touch $@
 
-bench-peers: $(STAMP) $(PEERS_VENV)/.installed
+bench-peers: $(TESTSTAMP) $(PEERS_VENV)/.installed
 	$(BIN)/python bench/run.py --peers $(BENCH_ARGS)
 
 # Property tests with thousands of examples each (CI runs the short profile in make test).
