@@ -48,6 +48,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "errors",
         "diagnostics",
         "rules",
+        "severities",
         "slugs",
         "prompts",
         "tomlfile",

@@ -23,14 +23,18 @@ from pmgen.commands.lint import run_lint
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
 from pmgen.lint.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
-from pmgen.rules import find_rule
+from pmgen.rules import find_rule, unknown_prefix
 
 
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Code prefixes from repeated, comma-separated options, upper-cased."""
-    return tuple(
-        code.strip().upper() for value in values for code in value.split(",") if code.strip()
-    )
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Code prefixes from repeated, comma-separated options, upper-cased; a prefix that
+    matches no rule is a usage error (a typo must not switch linting off)."""
+    codes = [code.strip() for value in values for code in value.split(",") if code.strip()]
+    for code in codes:
+        problem = unknown_prefix(code)
+        if problem:
+            raise click.BadParameter(problem, param_hint=f"'{option}'")
+    return tuple(code.upper() for code in codes)
 
 
 @click.command()
@@ -75,7 +79,7 @@ def lint(
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
     shown = Severity.parse(min_severity) if min_severity else None
-    selection = Selection(_codes(select) or None, _codes(ignore), shown)
+    selection = Selection(_codes(select, "--select") or None, _codes(ignore, "--ignore"), shown)
     cache = open_cache(config.root, enabled=not no_cache)
     try:
         report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix, cache)

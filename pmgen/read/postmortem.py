@@ -19,7 +19,7 @@ def load_postmortem(document: Document, config: Config) -> Postmortem:
     tokens = parse(document.body)
     headings = find_headings(tokens, document.body_line)
     first_h1 = next((h.text for h in headings if h.level == 1), None)
-    fields, found = read_fields(document, first_h1, config.lang)
+    fields, found = read_fields(document, first_h1, config.lang, config.severities)
     if not document.front_matter_valid:
         found = ()  # PM002 is already reported; missing-title/date would only repeat it.
     body_lines = len(split_lines(document.body))
