@@ -69,6 +69,11 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def commit_all(repo: Path, message: str = "More postmortems") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", message)
+
+
 def tip(repo: Path, ref: str) -> str:
     """The commit a ref points to, or "" when it does not exist."""
     result = subprocess.run(
@@ -165,6 +170,7 @@ def test_second_publish_adds_one_commit_on_top(work: Path, remote: Path) -> None
     assert publish().exit_code == 0
     first = tip(remote, "refs/heads/gh-pages")
     write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     result = publish("--message", "Deuxième publication")
     assert result.exit_code == 0, result.output
     second = tip(remote, "refs/heads/gh-pages")
@@ -177,11 +183,67 @@ def test_second_publish_adds_one_commit_on_top(work: Path, remote: Path) -> None
     assert result.stdout.startswith("Published 2 postmortem(s)")
 
 
+def test_nothing_changed_is_nothing_to_publish(work: Path, remote: Path) -> None:
+    assert publish().exit_code == 0
+    first = tip(remote, "refs/heads/gh-pages")
+    refs_before = git(work, "for-each-ref")
+    again = publish()
+    assert again.exit_code == 0, again.output
+    assert (
+        again.stdout
+        == f"Nothing to publish: origin gh-pages already holds this site ({first[:12]}).\n"
+    )
+    assert "Pushing" not in again.stderr
+    assert git(remote, "rev-list", "--count", "gh-pages") == "1\n"  # no empty commit
+    assert git(work, "for-each-ref") == refs_before
+
+
 def test_same_content_gives_the_same_tree(work: Path, remote: Path) -> None:
-    assert publish().exit_code == 0
-    assert publish().exit_code == 0
-    trees = git(remote, "log", "--format=%T", "gh-pages").split()
-    assert len(trees) == 2 and trees[0] == trees[1]
+    assert publish("--dry-run").exit_code == 0
+    first = publish("--dry-run").stdout.split()[4]
+    second = publish("--dry-run").stdout.split()[4]
+    assert git(work, "rev-parse", f"{first}^{{tree}}") == git(
+        work, "rev-parse", f"{second}^{{tree}}"
+    )
+
+
+def test_the_push_names_the_remote_and_branch_first(work: Path, remote: Path) -> None:
+    result = publish()
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(f"Pushing to origin gh-pages ({remote})…\n")
+
+
+def test_uncommitted_postmortems_are_listed_and_refused(
+    work: Path, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    write(work / "postmortems" / "2021-09-22-panne.md", CLEAN.replace("Panne", "Grosse panne"))
+    write(work / "postmortems" / "images" / "graphe.png", "png")
+    write(work / "postmortems" / "2022-03-01-brouillon.md", "---\nstatus: draft\n---\n")
+    write(work / "postmortems" / ".DS_Store", "finder")
+    write(work / "README.md", "Changed, not part of the site.\n")
+    monkeypatch.chdir(work / "postmortems")  # paths are shown from where the user stands
+    result = publish()
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "pmgen: publish builds the working tree, and these files differ from the last commit:\n"
+        "  2021-09-22-panne.md (modified)\n"
+        "  2022-01-05-autre.md (untracked)\n"
+        "  images/graphe.png (untracked)\n"
+        "Commit them first (the published site then matches the repository), or pass "
+        "--include-uncommitted to publish them as they are.\n"
+    )
+    assert git(remote, "for-each-ref") == ""
+    with_them = publish("--include-uncommitted")
+    assert with_them.exit_code == 0, with_them.output
+    assert with_them.stdout.startswith("Published 2 postmortem(s)")
+
+
+def test_a_changed_configuration_is_uncommitted_too(work: Path, remote: Path) -> None:
+    write(work / "pmgen.toml", CONFIG + 'title = "Incidents"\n')
+    result = publish()
+    assert result.exit_code == 2
+    assert "  pmgen.toml (modified)\n" in result.stderr
 
 
 def test_publish_from_a_dirty_working_tree_touches_nothing(work: Path, remote: Path) -> None:
@@ -192,7 +254,7 @@ def test_publish_from_a_dirty_working_tree_touches_nothing(work: Path, remote: P
     before = snapshot(work)
     assert " M README.md" in before[0] and "?? notes.txt" in before[0]
     assert "A  postmortems/brouillon.md" in before[0]
-    result = publish()
+    result = publish("--include-uncommitted")
     assert result.exit_code == 0, result.output
     assert snapshot(work) == before
     assert (work / "notes.txt").read_text(encoding="utf-8") == "non suivi\n"
@@ -218,6 +280,8 @@ def test_cname_is_written(work: Path, remote: Path) -> None:
 
 def test_a_cname_on_the_branch_is_kept(work: Path, remote: Path) -> None:
     assert publish("--cname", "pm.example.org").exit_code == 0
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     result = publish()
     assert result.exit_code == 0, result.output
     assert "CNAME: pm.example.org" in result.stdout
@@ -252,6 +316,8 @@ def test_a_fresh_clone_builds_on_the_remote_branch(
     configure(clone)
     write(clone / "pmgen.toml", CONFIG)
     write(clone / "postmortems" / "2021-09-22-panne.md", CLEAN)
+    write(clone / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(clone)
     monkeypatch.chdir(clone)
     assert not tip(clone, "refs/heads/gh-pages")
     result = publish()
@@ -284,6 +350,8 @@ def test_dry_run_pushes_nothing_and_moves_no_ref(work: Path, remote: Path) -> No
 def test_dry_run_names_the_parent(work: Path, remote: Path) -> None:
     assert publish().exit_code == 0
     first = tip(work, "refs/heads/gh-pages")
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     result = publish("--dry-run")
     assert result.exit_code == 0, result.output
     assert f"parent: {first} (refs/heads/gh-pages)" in result.stdout
@@ -305,6 +373,7 @@ def test_missing_site_url_is_refused(work: Path, remote: Path) -> None:
 
 def test_base_url_option_supplies_site_url(work: Path, remote: Path) -> None:
     write(work / "pmgen.toml", 'title = "Postmortems"\n')
+    commit_all(work)
     result = publish("--base-url", "https://pm.example.com/incidents/")
     assert result.exit_code == 0, result.output
     assert "https://pm.example.com/incidents/" in git(remote, "show", "gh-pages:sitemap.xml")
@@ -331,6 +400,7 @@ def test_rejected_push_reports_git_and_keeps_the_local_ref(
     git(other, "push", "--quiet", "origin", "gh-pages")
     theirs = tip(remote, "refs/heads/gh-pages")
     write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     before = snapshot(work)
     result = publish()
     assert result.exit_code == 1
@@ -352,7 +422,7 @@ def test_rejected_push_reports_git_and_keeps_the_local_ref(
 def test_build_failure_exits_1_and_pushes_nothing(work: Path, remote: Path) -> None:
     write(work / "postmortems" / "2022-02-02-casse.md", "---\ntitle: Sans fin\n\n## Contexte\n")
     refs_before = git(work, "for-each-ref")
-    result = publish()
+    result = publish("--include-uncommitted")
     assert result.exit_code == 1
     assert "build failed; nothing was committed or pushed" in result.stderr
     assert "2022-02-02-casse.md" in result.stderr
@@ -402,6 +472,8 @@ def test_interrupted_before_the_push_changes_nothing(
     import pmgen.commands.publish
 
     assert publish().exit_code == 0
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     refs_before = git(work, "for-each-ref")
     remote_before = git(remote, "for-each-ref")
     before = snapshot(work)

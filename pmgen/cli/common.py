@@ -49,6 +49,21 @@ config_option = click.option(
 )
 
 
+src_option = click.option(
+    "--src",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder (default: `content` in the configuration, postmortems/).",
+)
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) on any warning or error finding.",
+)
+drafts_option = click.option(
+    "--drafts", is_flag=True, help="Include postmortems marked `status: draft`."
+)
+
+
 def project_config(config_file: Path | None) -> Config:
     """The configuration: the given file, or the one found upwards from the working directory."""
     return load_config(Path.cwd(), config_file)

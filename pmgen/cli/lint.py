@@ -47,7 +47,9 @@ def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     show_default=True,
     help="Output format.",
 )
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) on any warning or error finding, not only errors."
+)
 @click.option("--select", multiple=True, help="Only these code prefixes (e.g. PM2,PM301).")
 @click.option("--ignore", multiple=True, help="Skip these code prefixes.")
 @click.option(

@@ -109,21 +109,31 @@ def _build(
     fingerprint = _fingerprint(config, options, cwd, today, search)
     last = cache.get("build", str(output))
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
-    if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
+    was_indexed = search and last is not None and last.result.postmortems > 0
+    if (
+        last is not None
+        and last.fingerprint == fingerprint
+        and _unchanged(output, last, was_indexed)
+    ):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
     parse_keys: set[str] = set()
     parsed, planned_urls, early = _parse(config, options, cwd, cache, parse_keys)
+    drafts_left_out = 0 if options.drafts else sum(1 for item in parsed if item.draft)
+    # A draft left out of the site is not the site's problem: its findings are lint's business.
+    if not options.drafts:
+        parsed = [item for item in parsed if not item.draft]
     diagnostics = lint_files(parsed, config, today)
     blocking = _blocking(parsed)
-    if options.strict and not blocking:
-        blocking = tuple(d for d in diagnostics if d.severity >= Severity.ERROR)
+    if options.strict and not blocking:  # the same contract as `pmgen lint --strict`
+        blocking = tuple(d for d in diagnostics if d.severity >= Severity.WARNING)
     if blocking:
         return BuildResult(diagnostics, blocking, options.output)
-    postmortems = [item.postmortem for item in parsed if item.postmortem is not None]
-    published = [p for p in postmortems if options.drafts or not p.fields.is_draft]
+    published = [item.postmortem for item in parsed if item.postmortem is not None]
     library = build_library(published)
+    # An empty site is a valid site; Pagefind refuses a folder without pages to index.
+    indexed = search and bool(library.entries)
     site = SiteInfo(
-        config.title, config.lang, options.site_url, config.html == "escape", today, search
+        config.title, config.lang, options.site_url, config.html == "escape", today, indexed
     )
 
     def reload(postmortem: Postmortem) -> Postmortem:
@@ -141,17 +151,17 @@ def _build(
     plan = plan_pages(library, site, context, previous_keys, cache, reload, fresh)
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
     notices = built.notices
-    if options.search and config.search and not search:
+    if options.search and config.search and not search_available():
         notices += ("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').",)
     wanted = planned(built.files, built.copies)
     kept = frozenset(plan.keys) - frozenset(wanted)
-    manifest, written = _write(output, built, wanted, reusable, kept, search, config.lang)
+    manifest, written = _write(output, built, wanted, reusable, kept, indexed, config.lang)
     result = BuildResult(
         diagnostics,
         (),
         options.output,
         len(published),
-        len(postmortems) - len(published),
+        drafts_left_out,
         written,
         notices,
     )

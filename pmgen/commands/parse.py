@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -113,19 +114,36 @@ def _parse_all(
     """Parse files, across processes when there are many and more than one core."""
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) >= PARALLEL_FROM and workers >= 2:
+        _leave_ctrl_c_to_the_parent()
         try:
-            with ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 workers,
                 mp_context=get_context("fork"),
                 initializer=_start_worker,
                 initargs=(config, cwd, work),
-            ) as pool:
+            )
+            try:
                 chunk = max(1, len(todo) // (workers * 8))
                 return list(pool.map(_parse_one, todo, chunksize=chunk))
+            finally:
+                # Interrupted: drop the queued files rather than parse them all first.
+                pool.shutdown(cancel_futures=True)
         except (OSError, BrokenProcessPool, ValueError):
             pass  # no processes here: parse in this one
     _start_worker(config, cwd, work)
     return [_parse_one(item) for item in todo]
+
+
+_FORK_HOOKED: list[bool] = []
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    """Worker processes ignore SIGINT (a Ctrl-C reaches the whole process group): the main
+    process stops the pool, and no worker prints a traceback of its own. Set in the child
+    right after fork, before it runs any code that a signal could interrupt."""
+    if not _FORK_HOOKED:
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        _FORK_HOOKED.append(True)
 
 
 def _start_worker(config: Config, cwd: Path, work: AfterParse | None) -> None:

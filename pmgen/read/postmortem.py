@@ -5,6 +5,7 @@ from __future__ import annotations
 from pmgen.config import Config
 from pmgen.i18n import words
 from pmgen.model import Document, Postmortem
+from pmgen.pauses import pause_point
 from pmgen.read.chartspecs import read_charts
 from pmgen.read.fields import read_fields
 from pmgen.read.incident import read_incident
@@ -16,6 +17,7 @@ MORE_MARKER = "<!-- more -->"
 
 def load_postmortem(document: Document, config: Config) -> Postmortem:
     """Parse the body, type the fields and find the sections, all from one token stream."""
+    pause_point("parse")
     tokens = parse(document.body)
     headings = find_headings(tokens, document.body_line)
     first_h1 = next((h.text for h in headings if h.level == 1), None)
