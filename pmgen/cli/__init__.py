@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from pmgen import __version__
-from pmgen.cli import build, lint, new, publish, serve
+from pmgen.cli import build, init, lint, new, publish, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -26,6 +26,7 @@ def main(context: click.Context) -> None:
 
 
 # `--help` lists the commands sorted by name, whatever the order they are added in.
+main.add_command(init.init)
 main.add_command(lint.lint)
 main.add_command(lint.list_rules)
 main.add_command(lint.explain_rule)

@@ -15,17 +15,17 @@ from pmgen.cli.common import (
     EXIT_OK,
     config_option,
     drafts_option,
+    missing_content,
     project_config,
     reported,
+    shown,
     source_date_epoch,
     src_option,
     strict_option,
 )
 from pmgen.commands.build import FATAL_CODES, BuildOptions, BuildResult, build_site
 from pmgen.diagnostics import Severity, count_by_severity
-from pmgen.errors import PmgenError
 from pmgen.lint.formatters import format_text
-from pmgen.read.files import display_path
 
 SHOWN_FINDINGS = 5
 
@@ -68,9 +68,9 @@ def build(
         cache=not no_cache,
     )
     if not options.source.is_dir():
-        raise PmgenError(f"{options.source}: the content folder does not exist.")
+        raise missing_content(options.source, config)
     result = build_site(config, options, Path.cwd(), dt.date.today(), _progress())
-    _report_build(result, strict, Path.cwd())
+    _report_build(result, strict, Path.cwd(), config.root)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
@@ -99,7 +99,7 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _report_build(result: BuildResult, strict: bool, cwd: Path) -> None:
+def _report_build(result: BuildResult, strict: bool, cwd: Path, root: Path) -> None:
     """Summarise findings (errors first) and say what was built, or why nothing was."""
     if result.diagnostics:
         counts = count_by_severity(result.diagnostics)
@@ -128,7 +128,7 @@ def _report_build(result: BuildResult, strict: bool, cwd: Path) -> None:
         click.echo(f"build failed ({reason}); the previous site is unchanged:", err=True)
         click.echo(format_text(result.blocking, 0).rsplit("\n", 2)[0], err=True)
         return
-    output = display_path(result.output, cwd)
+    output = shown(result.output, cwd, root)
     drafts = (
         f" ({plural(result.drafts_skipped, 'draft')} left out; --drafts includes "
         f"{'it' if result.drafts_skipped == 1 else 'them'})"
@@ -142,4 +142,4 @@ def _report_build(result: BuildResult, strict: bool, cwd: Path) -> None:
             f"Built {plural(result.postmortems, 'postmortem')}{drafts} into {output}/ "
             f"({plural(result.files_written, 'file')} written)"
         )
-    click.echo(f"Open {display_path(result.output / 'index.html', cwd)}")
+    click.echo(f"Open {shown(result.output / 'index.html', cwd, root)}")

@@ -15,6 +15,7 @@ from pmgen.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     config_option,
+    missing_content,
     project_config,
     reported,
 )
@@ -78,6 +79,8 @@ def lint(
 ) -> None:
     """Check postmortems (default: the configured content folder)."""
     config = project_config(config_file)
+    if not paths and not config.content.is_dir():
+        raise missing_content(config.content, config)
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
     shown = Severity.parse(min_severity) if min_severity else None
