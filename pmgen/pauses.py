@@ -1,9 +1,10 @@
 """Named pause points, so that tests can interrupt a real build at a chosen moment.
 
 Inert unless the environment variable PMGEN_PAUSE_AT names the point. Then, on reaching it,
-pmgen creates the file named by PMGEN_PAUSE_FILE (the test waits for it) and sleeps, so that
-a signal sent now lands exactly there. Points: `startup`, `parse`, `render`, `write` (the
-staged site is complete, not yet swapped in), `search`, `push`.
+pmgen creates the file named by PMGEN_PAUSE_FILE (the test waits for it) and sleeps for
+PMGEN_PAUSE_SECONDS (30 by default), so that a signal sent now lands exactly there. Points:
+`startup`, `parse`, `render`, `write` (the staged site is complete, not yet swapped in),
+`search`, `push`.
 """
 
 from __future__ import annotations
@@ -24,4 +25,4 @@ def pause_point(name: str) -> None:
     marker = os.environ.get("PMGEN_PAUSE_FILE")
     if marker:
         Path(marker).touch()
-    time.sleep(PAUSE_SECONDS)
+    time.sleep(float(os.environ.get("PMGEN_PAUSE_SECONDS", PAUSE_SECONDS)))
