@@ -210,7 +210,7 @@ def test_an_empty_project_publishes(tmp_path: Path) -> None:
     git(project, "remote", "add", "origin", str(remote))
     published = pmgen(project, "publish")
     assert published.returncode == 0, published.stderr
-    assert published.stdout.startswith("Published 0 postmortem(s)")
+    assert published.stdout.startswith("Published 0 postmortems, ")
     assert "index.html" in git(remote, "ls-tree", "--name-only", "gh-pages")
     again = pmgen(project, "publish")
     assert again.returncode == 0

@@ -148,7 +148,7 @@ def test_first_publish_creates_the_branch_on_the_remote(work: Path, remote: Path
     assert tip(work, "refs/heads/gh-pages") == pushed
     assert f"commit: {pushed}" in result.stdout
     assert "parent: none (new branch)" in result.stdout
-    assert result.stdout.startswith("Published 1 postmortem(s)")
+    assert result.stdout.startswith("Published 1 postmortem, ")
     files = files_on(remote, "gh-pages")
     assert ".nojekyll" in files
     assert "index.html" in files
@@ -180,7 +180,7 @@ def test_second_publish_adds_one_commit_on_top(work: Path, remote: Path) -> None
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == "Deuxième publication\n"
     assert f"parent: {first} (refs/heads/gh-pages)" in result.stdout
     assert tip(work, "refs/heads/gh-pages") == second
-    assert result.stdout.startswith("Published 2 postmortem(s)")
+    assert result.stdout.startswith("Published 2 postmortems, ")
 
 
 def test_nothing_changed_is_nothing_to_publish(work: Path, remote: Path) -> None:
@@ -236,7 +236,7 @@ def test_uncommitted_postmortems_are_listed_and_refused(
     assert git(remote, "for-each-ref") == ""
     with_them = publish("--include-uncommitted")
     assert with_them.exit_code == 0, with_them.output
-    assert with_them.stdout.startswith("Published 2 postmortem(s)")
+    assert with_them.stdout.startswith("Published 2 postmortems, ")
 
 
 def test_a_changed_configuration_is_uncommitted_too(work: Path, remote: Path) -> None:
@@ -338,7 +338,7 @@ def test_dry_run_pushes_nothing_and_moves_no_ref(work: Path, remote: Path) -> No
     commit = result.stdout.split()[4]
     assert "to origin gh-pages" in result.stdout
     assert "parent: none (new branch)" in result.stdout
-    assert "1 postmortem(s)" in result.stdout
+    assert "  1 postmortem, " in result.stdout
     assert "Nothing was pushed and no ref was updated." in result.stdout
     assert git(work, "cat-file", "-t", commit) == "commit\n"  # the object exists
     assert "index.html" in files_on(work, commit)

@@ -463,7 +463,8 @@ def wait_for_line(lines: queue.Queue[str | None], prefix: str, seen: list[str]) 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX-only")
 def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_path: Path) -> None:
-    """The real command: SIGINT → "Stopped.", exit 0, no `pmgen-serve-*` folder left behind.
+    """The real command: SIGINT → "Interrupted.", exit 130 (as every command), no
+    `pmgen-serve-*` folder left behind.
 
     The child gets its own TMPDIR (its `tempfile.gettempdir()`), so the folders compared
     before and after are only its own, whatever else runs on the machine.
@@ -516,8 +517,8 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_
             if stream:
                 stream.close()
 
-    assert code == 0, stderr
-    assert "Stopped." in stderr
+    assert code == 130, stderr
+    assert stderr.endswith("Interrupted.\n")
     assert "Traceback" not in stderr
     assert "KeyboardInterrupt" not in stderr
     assert stdout == ""

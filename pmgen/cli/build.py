@@ -16,6 +16,7 @@ from pmgen.cli.common import (
     config_option,
     drafts_option,
     missing_content,
+    plural,
     project_config,
     reported,
     shown,
@@ -92,11 +93,6 @@ def _progress() -> Callable[[int, int], None] | None:
             click.echo("", err=True)
 
     return show
-
-
-def plural(count: int, word: str) -> str:
-    """`1 draft`, `2 drafts`."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _report_build(result: BuildResult, strict: bool, cwd: Path, root: Path) -> None:

@@ -65,6 +65,11 @@ drafts_option = click.option(
 )
 
 
+def plural(count: int, word: str) -> str:
+    """`1 draft`, `2 drafts`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def shown(path: Path, cwd: Path, root: Path) -> str:
     """A path as the user should read it: relative to where they stand when it is in the
     project or below them (`../site/index.html` from docs/), else absolute."""

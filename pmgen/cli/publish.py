@@ -13,6 +13,7 @@ from pmgen.cli.common import (
     EXIT_OK,
     config_option,
     drafts_option,
+    plural,
     project_config,
     reported,
     source_date_epoch,
@@ -84,8 +85,9 @@ def publish(
     if result.build.diagnostics:
         counts = count_by_severity(result.build.diagnostics)
         click.echo(
-            f"lint: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
-            f"{counts[Severity.INFO]} info (`pmgen lint` lists them)",
+            f"lint: {plural(counts[Severity.ERROR], 'error')}, "
+            f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]} info "
+            "(`pmgen lint` lists them)",
             err=True,
         )
     if not result.ok:
@@ -97,7 +99,7 @@ def publish(
         click.echo(f"Nothing to publish: {where} already holds this site ({result.parent[:12]}).")
         sys.exit(EXIT_OK)
     parent = f"{result.parent} ({result.parent_ref})" if result.parent else "none (new branch)"
-    what = f"{result.build.postmortems} postmortem(s), {result.files} file(s)"
+    what = f"{plural(result.build.postmortems, 'postmortem')}, {plural(result.files, 'file')}"
     if dry_run:
         click.echo(f"Dry run: would push {result.commit} to {where} ({result.remote_url})")
         click.echo(f"  parent: {parent}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pmgen.cli.common import config_option, reported, src_option
+from pmgen.cli.common import config_option, plural, reported, src_option
 from pmgen.commands.build import BuildResult
 
 
@@ -53,6 +53,7 @@ def serve(
     Ctrl-C stops it (exit code 130) and removes the temporary site.
     """
     import threading
+    import time
     import webbrowser
 
     from pmgen.commands import serve as live
@@ -61,10 +62,12 @@ def serve(
     source = src.resolve() if src is not None else None
     state = live.ServeState(site=live.temporary_site())
     try:
+        started = time.perf_counter()
         first = live.rebuild(state, cwd, config_file, drafts, cwd, source, strict)
+        seconds = time.perf_counter() - started
         server = live.start_server(state, host, port)
         url = f"http://{host}:{server.server_address[1]}/"
-        _report_serve(first, 0.0)
+        _report_serve(first, seconds)
         click.echo(f"Serving {url} (Ctrl-C to stop)", err=True)
         stop = threading.Event()
         watcher = threading.Thread(
@@ -97,7 +100,7 @@ def _report_serve(result: BuildResult | str, seconds: float) -> None:
         )
     else:
         click.echo(
-            f"built {result.postmortems} postmortem(s) in {seconds:.2f} s, "
-            f"{len(result.diagnostics)} finding(s)",
+            f"built {plural(result.postmortems, 'postmortem')} in {seconds:.2f} s, "
+            f"{plural(len(result.diagnostics), 'finding')}",
             err=True,
         )
