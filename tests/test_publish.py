@@ -239,6 +239,34 @@ def test_uncommitted_postmortems_are_listed_and_refused(
     assert with_them.stdout.startswith("Published 2 postmortems, ")
 
 
+def test_a_deleted_postmortem_is_uncommitted_too(work: Path, remote: Path) -> None:
+    (work / "postmortems" / "2021-09-22-panne.md").unlink()
+    result = publish()
+    assert result.exit_code == 2
+    assert "  postmortems/2021-09-22-panne.md (deleted)\n" in result.stderr
+
+
+def test_build_options_strict_drafts_and_src(work: Path, remote: Path) -> None:
+    draft = CLEAN.replace("title: Panne du site", "title: Brouillon\nstatus: draft")
+    write(
+        work / "postmortems" / "2022-01-05-brouillon.md", draft.replace("2021-09-22", "2022-01-05")
+    )
+    write(work / "ailleurs" / "2023-01-01-autre.md", CLEAN.replace("2021-09-22", "2023-01-01"))
+    write(work / "postmortems" / "2021-09-22-panne.md", CLEAN + "\nTODO\n")  # a warning
+    commit_all(work)
+    strict = publish("--strict")
+    assert strict.exit_code == 1
+    assert "build failed; nothing was committed or pushed" in strict.stderr
+    assert "PM305" in strict.stderr
+    assert git(remote, "for-each-ref") == ""
+    drafts = publish("--drafts", "--dry-run")
+    assert "  2 postmortems, " in drafts.stdout
+    other = publish("--src", "ailleurs")
+    assert other.exit_code == 0, other.output
+    assert "2023/01/01/autre/index.html" in files_on(remote, "gh-pages")
+    assert not any(name.startswith("2021/") for name in files_on(remote, "gh-pages"))
+
+
 def test_a_changed_configuration_is_uncommitted_too(work: Path, remote: Path) -> None:
     write(work / "pmgen.toml", CONFIG + 'title = "Incidents"\n')
     result = publish()
