@@ -247,34 +247,35 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
 
 
 def _severity_scale(raw: Mapping[str, Any], where: str) -> SeverityScale:
-    """The `[severities]` table; own `levels` without `aliases` drop the default aliases."""
+    """The `[severities]` table. `aliases` adds words to the levels; own `levels` start with
+    no alias at all (the default ones name the default levels)."""
     raw = _table(raw, where, "severities")
     levels = _string_list(raw.get("levels", list(DEFAULT_LEVELS)), where, "severities.levels")
-    default_aliases = DEFAULT_ALIASES if "levels" not in raw else {}
-    aliases = _table(raw.get("aliases", default_aliases), where, "severities.aliases")
     if not levels or len({level.casefold() for level in levels}) != len(levels):
         raise ConfigError(
             f"{where}: `severities.levels` must list distinct levels, most severe first."
         )
     seen = {level.casefold(): level for level in levels}
-    own: dict[str, tuple[str, ...]] = {}
-    for level, names in aliases.items():
-        key = f"severities.aliases.{level}"
-        if level not in levels:
-            close = difflib.get_close_matches(level, levels, n=1)
-            suggestion = f" Did you mean `{close[0]}`?" if close else ""
-            raise ConfigError(
-                f"{where}: `{key}` names no level of `severities.levels` "
-                f"({', '.join(levels)}).{suggestion}"
-            )
-        for name in _string_list(names, where, key):
-            if name.casefold() in seen:
+    own: dict[str, list[str]] = {level: [] for level in levels}
+    tables = [DEFAULT_ALIASES] if "levels" not in raw else []
+    tables.append(_table(raw.get("aliases", {}), where, "severities.aliases"))
+    for table in tables:
+        for level, names in table.items():
+            key = f"severities.aliases.{level}"
+            if level not in levels:
+                close = difflib.get_close_matches(level, levels, n=1)
+                suggestion = f" Did you mean `{close[0]}`?" if close else ""
                 raise ConfigError(
-                    f"{where}: `{key}`: {name!r} already means {seen[name.casefold()]}."
+                    f"{where}: `{key}` names no level of `severities.levels` "
+                    f"({', '.join(levels)}).{suggestion}"
                 )
-            seen[name.casefold()] = level
-        own[level] = tuple(names)
-    return SeverityScale(tuple(levels), own)
+            for name in _string_list(names, where, key):
+                meant = seen.setdefault(name.casefold(), level)
+                if meant != level:
+                    raise ConfigError(f"{where}: `{key}`: {name!r} already means {meant}.")
+                if name not in own[level] and name.casefold() != level.casefold():
+                    own[level].append(name)
+    return SeverityScale(tuple(levels), {k: tuple(v) for k, v in own.items() if v})
 
 
 def _severity(value: Any, where: str, key: str) -> Severity:

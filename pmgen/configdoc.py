@@ -27,9 +27,9 @@ HELP: dict[str, str] = {
     "severities": "The severity scale: `severity:` must be a level or an alias (lint PM110).",
     "severities.levels": (
         "Levels, most severe first; a number means a level by rank (`severity: 2`). "
-        "Your own levels drop the aliases below unless you list them too."
+        "Your own levels start without the aliases below."
     ),
-    "severities.aliases": "Other words for each level (any case).",
+    "severities.aliases": "Words that also mean a level (any case); yours add to these.",
     "sections": "The sections of a postmortem (lint PM201–PM204, `pmgen new`).",
     "sections.required": (
         "Sections every postmortem has, in this order. Known: " + ", ".join(SECTION_CATALOGUE) + "."
