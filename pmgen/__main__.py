@@ -1,6 +1,46 @@
-"""Entry point for `python -m pmgen`."""
+"""The `pmgen` command and `python -m pmgen`: Ctrl-C is one line and exit code 130, always.
 
-from pmgen.cli import main
+This module imports almost nothing before it takes over SIGINT, so that even an interruption
+while the rest of pmgen (click, Jinja, markdown-it…) is being imported ends cleanly.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+from pmgen.pauses import pause_point
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C
+
+
+class Interrupted(BaseException):
+    """Ctrl-C. A BaseException of pmgen's own: click's "Aborted!" and `except Exception`
+    handlers let it through, while `finally` blocks still clean up (staging folders)."""
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    # A second Ctrl-C must not cut the clean-up short (a half-removed staging folder).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise Interrupted
+
+
+def run() -> None:
+    """Run the command line; on Ctrl-C, say "Interrupted." and exit with code 130."""
+    signal.signal(signal.SIGINT, _interrupt)
+    try:
+        pause_point("startup")
+        from pmgen.cli import main
+
+        main()
+    except Interrupted:
+        # On a terminal the cursor may sit after "^C" or a progress bar: start a new line.
+        start = "\n" if sys.stderr.isatty() else ""
+        sys.stderr.write(f"{start}Interrupted.\n")
+        sys.stderr.flush()
+        sys.exit(EXIT_INTERRUPTED)
+
 
 if __name__ == "__main__":
-    main()
+    run()

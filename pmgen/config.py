@@ -11,7 +11,8 @@ from typing import Any
 from pmgen.diagnostics import Severity
 from pmgen.errors import ConfigError
 from pmgen.model import LANGUAGES, SectionSpec
-from pmgen.rules import RULES_BY_CODE
+from pmgen.rules import RULES_BY_CODE, unknown_prefix
+from pmgen.severities import DEFAULT_ALIASES, DEFAULT_LEVELS, SeverityScale
 from pmgen.tomlfile import TomlError, load_toml
 
 # Raw HTML in Markdown: cleaned by nh3 (`sanitize`) or shown as text (`escape`).
@@ -94,6 +95,7 @@ DEFAULTS: dict[str, Any] = {
     "timezone": "Europe/Paris",
     "html": "sanitize",
     "search": True,
+    "severities": {"levels": list(DEFAULT_LEVELS), "aliases": DEFAULT_ALIASES},
     "sections": {"required": list(DEFAULT_REQUIRED), "aliases": {}, "titles": {}},
     "lint": {
         "select": ["PM"],
@@ -145,6 +147,7 @@ class Config:
     sections: tuple[SectionSpec, ...]
     required: tuple[str, ...]
     lint: LintSettings
+    severities: SeverityScale = field(default_factory=SeverityScale)
 
     def section_spec(self, section_id: str) -> SectionSpec:
         """The spec of a known section id."""
@@ -175,9 +178,18 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         return build_config(raw, explicit.resolve().parent, explicit)
     found = find_config_file(start.resolve())
     if found is None:
-        return build_config({}, start.resolve(), None)
+        return build_config({}, project_root(start.resolve()), None)
     path, raw = found
     return build_config(raw, path.resolve().parent, path)
+
+
+def project_root(start: Path) -> Path:
+    """Without a configuration file: the git work tree's top when it has a `postmortems/`
+    folder (so any subfolder works), else `start` itself."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder if (folder / DEFAULTS["content"]).is_dir() else start
+    return start
 
 
 def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Config:
@@ -229,7 +241,40 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
             ),
             min_severity=_severity(lint_raw["min_severity"], where, "lint.min_severity"),
         ),
+        severities=_severity_scale(merged.get("severities", {}), where),
     )
+
+
+def _severity_scale(raw: Mapping[str, Any], where: str) -> SeverityScale:
+    """The `[severities]` table. `aliases` adds words to the levels; own `levels` start with
+    no alias at all (the default ones name the default levels)."""
+    raw = _table(raw, where, "severities")
+    levels = _string_list(raw.get("levels", list(DEFAULT_LEVELS)), where, "severities.levels")
+    if not levels or len({level.casefold() for level in levels}) != len(levels):
+        raise ConfigError(
+            f"{where}: `severities.levels` must list distinct levels, most severe first."
+        )
+    seen = {level.casefold(): level for level in levels}
+    own: dict[str, list[str]] = {level: [] for level in levels}
+    tables = [DEFAULT_ALIASES] if "levels" not in raw else []
+    tables.append(_table(raw.get("aliases", {}), where, "severities.aliases"))
+    for table in tables:
+        for level, names in table.items():
+            key = f"severities.aliases.{level}"
+            if level not in levels:
+                close = difflib.get_close_matches(level, levels, n=1)
+                suggestion = f" Did you mean `{close[0]}`?" if close else ""
+                raise ConfigError(
+                    f"{where}: `{key}` names no level of `severities.levels` "
+                    f"({', '.join(levels)}).{suggestion}"
+                )
+            for name in _string_list(names, where, key):
+                meant = seen.setdefault(name.casefold(), level)
+                if meant != level:
+                    raise ConfigError(f"{where}: `{key}`: {name!r} already means {meant}.")
+                if name not in own[level] and name.casefold() != level.casefold():
+                    own[level].append(name)
+    return SeverityScale(tuple(levels), {k: tuple(v) for k, v in own.items() if v})
 
 
 def _severity(value: Any, where: str, key: str) -> Severity:
@@ -331,15 +376,20 @@ def _rule_settings(
         except ValueError as error:
             raise ConfigError(f"{where}: `{name}.severity.{code}`: {error}.") from None
     return RuleSettings(
-        select=tuple(
-            c.upper()
-            for c in _string_list(raw.get("select", list(select)), where, f"{name}.select")
-        ),
-        ignore=tuple(
-            c.upper() for c in _string_list(raw.get("ignore", []), where, f"{name}.ignore")
-        ),
+        select=_codes(raw.get("select", list(select)), where, f"{name}.select"),
+        ignore=_codes(raw.get("ignore", []), where, f"{name}.ignore"),
         severity=severities,
     )
+
+
+def _codes(value: Any, where: str, key: str) -> tuple[str, ...]:
+    """Rule code prefixes, upper-cased; one that matches no rule is an error, not a no-op."""
+    codes = _string_list(value, where, key)
+    for code in codes:
+        problem = unknown_prefix(code)
+        if problem:
+            raise ConfigError(f"{where}: `{key}`: {problem}.")
+    return tuple(code.strip().upper() for code in codes)
 
 
 def _boolean(value: Any, where: str, key: str) -> bool:

@@ -97,6 +97,8 @@ class Fields:
     tags: tuple[str, ...]
     authors: tuple[str, ...]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # 1 for the most severe level of the configured scale; None when unknown or absent.
+    severity_rank: int | None = None
 
     @property
     def is_draft(self) -> bool:

@@ -5,6 +5,7 @@ Codes are a public contract: a code is never reused or renumbered.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from pmgen.diagnostics import Diagnostic, Severity
@@ -89,6 +90,17 @@ RULES: tuple[Rule, ...] = (
         "An incident cannot be written up before it happens; the date is probably mistyped.",
         "date: 2201-09-22",
         "Correct the year, month or day of the `date` field.",
+    ),
+    Rule(
+        "PM110",
+        "unknown-severity",
+        Severity.ERROR,
+        "The `severity` is not a level of the configured scale, nor an alias of one.",
+        "The site groups, filters and ranks postmortems by severity; a typo (`SEV9`, `hihg`) "
+        "would file the incident under a level of its own, outside every comparison.",
+        "severity: SEV9   (the default scale is SEV1–SEV4, aliases P1–P4, critical…low)",
+        "Use a level of the scale or one of its aliases (the message lists them), or add the "
+        "word your team uses under `[severities.aliases]` in pmgen.toml.",
     ),
     Rule(
         "PM201",
@@ -236,3 +248,32 @@ def finding(
 ) -> Diagnostic:
     """A finding of rule `code` at its default severity."""
     return Diagnostic(code, RULES_BY_CODE[code].severity, path, line, column, message, hint)
+
+
+def _prefixes() -> list[str]:
+    """Every code and every prefix of one (`PM`, `PM2`, `PM20`, `PM202`), sorted."""
+    return sorted({rule.code[:size] for rule in RULES for size in range(2, len(rule.code) + 1)})
+
+
+def unknown_prefix(text: str) -> str | None:
+    """None when `text` is a rule code or a prefix of one; else why not, with a suggestion."""
+    wanted = text.strip().upper()
+    if any(rule.code.startswith(wanted) for rule in RULES) and wanted.startswith("PM"):
+        return None
+    by_name = find_rule(text)
+    close = (
+        [by_name.code]
+        if by_name is not None
+        # Among codes of the same length: `PM` is no useful answer to a mistyped `PM2O2`.
+        else difflib.get_close_matches(
+            wanted,
+            [p for p in _prefixes() if len(p) > 3 and abs(len(p) - len(wanted)) < 2],
+            n=1,
+            cutoff=0.6,
+        )
+    )
+    suggestion = f" (did you mean {close[0]}?)" if close else ""
+    return (
+        f"{text!r} is not a rule code or prefix{suggestion}; `pmgen rules` lists them "
+        "(PM0 file, PM1 front matter, PM2 structure, PM3 content)"
+    )

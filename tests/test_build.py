@@ -135,7 +135,7 @@ def test_the_users_example_builds_with_its_three_findings(example: Path, tmp_pat
     assert result.exit_code == 0, result.output
     for code in ("PM202", "PM303", "PM301"):
         assert code in result.stderr
-    assert "3 problems" in result.stderr or "2 error(s), 1 warning(s)" in result.stderr
+    assert "lint: 2 errors, 1 warning, 0 info" in result.stderr
     page = (out / "2021/09/22/incident-de-production/index.html").read_text(encoding="utf-8")
     for section in SECTIONS:
         assert f'>{section} <a class="anchor"' in page
@@ -229,7 +229,7 @@ def test_drafts_are_left_out_unless_asked(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["build", "--src", str(content), "--out", str(tmp_path / "a")])
     assert result.exit_code == 0
-    assert "1 draft(s) left out" in result.stdout
+    assert "(1 draft left out; --drafts includes it)" in result.stdout
     assert not (tmp_path / "a/2022/06/01/brouillon").exists()
     result = runner.invoke(
         main, ["build", "--src", str(content), "--out", str(tmp_path / "b"), "--drafts"]

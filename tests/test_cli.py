@@ -335,7 +335,10 @@ def test_default_paths_are_the_content_folder(runner: CliRunner, cwd: Path) -> N
 def test_default_content_folder_missing_exits_2(runner: CliRunner, cwd: Path) -> None:
     result = lint(runner)
     assert result.exit_code == 2
-    assert "no such file or folder" in result.stderr
+    assert result.stderr == (
+        "pmgen: no content folder pm/ (the configuration is pmgen.toml). Run pmgen inside your "
+        "project, pass --src, or start a project with `pmgen init`.\n"
+    )
 
 
 # --- --changed-since ------------------------------------------------------------------------

@@ -430,3 +430,76 @@ def test_lang_default_applies_to_postmortems(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     report = run_lint([config.content], config, tmp_path, TODAY)
     assert [d.message for d in report.diagnostics] == ["required section `Timeline` is missing"]
+
+
+# --- the severity scale ---------------------------------------------------------------------
+
+
+def test_default_severity_scale_and_its_aliases(tmp_path: Path) -> None:
+    scale = load_config(tmp_path).severities
+    assert scale.levels == ("SEV1", "SEV2", "SEV3", "SEV4")
+    written = ["P1", "critique", "high", "Medium", "sev3", "4", "low", "SEV9", "5", "P0"]
+    assert [scale.level(text) for text in written] == [
+        "SEV1",
+        "SEV1",
+        "SEV2",
+        "SEV3",
+        "SEV3",
+        "SEV4",
+        "SEV4",
+        None,
+        None,
+        None,
+    ]
+    assert [scale.rank(level) for level in scale.levels] == [1, 2, 3, 4]
+
+
+def test_severity_rank_reaches_the_postmortem(tmp_path: Path) -> None:
+    from pmgen.read.fields import read_fields
+    from pmgen.read.files import read_document
+
+    page = tmp_path / "2021-09-22-panne.md"
+    page.write_text("---\ntitle: Panne\nseverity: p3\n---\n", encoding="utf-8")
+    document = read_document(page, tmp_path, page.name).document
+    assert document is not None
+    fields, found = read_fields(document, None, "fr", load_config(tmp_path).severities)
+    assert (fields.severity, fields.severity_rank, found) == ("SEV3", 3, ())
+
+
+def test_own_levels_drop_the_default_aliases(tmp_path: Path) -> None:
+    (tmp_path / "pmgen.toml").write_text('[severities]\nlevels = ["S1", "S2"]\n', "utf-8")
+    scale = load_config(tmp_path).severities
+    assert (scale.level("s2"), scale.level("P1"), scale.described()) == ("S2", None, "S1, S2")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[severities]\nlevels = []\n", "`severities.levels` must list distinct levels"),
+        ('[severities]\nlevels = ["A", "a"]\n', "`severities.levels` must list distinct levels"),
+        (
+            '[severities.aliases]\nSEV5 = ["P5"]\n',
+            "`severities.aliases.SEV5` names no level of `severities.levels` (SEV1, SEV2, "
+            "SEV3, SEV4). Did you mean `SEV4`?",
+        ),
+        (
+            '[severities.aliases]\nSEV2 = ["P1"]\n',
+            "`severities.aliases.SEV2`: 'P1' already means SEV1.",
+        ),
+        (
+            "[severities]\nlevel = []\n",
+            "unknown key `severities.level`. Did you mean `severities.levels`?",
+        ),
+    ],
+)
+def test_invalid_severity_scales(tmp_path: Path, table: str, message: str) -> None:
+    assert message in config_error(tmp_path, table)
+
+
+def test_aliases_add_words_to_the_default_levels(tmp_path: Path) -> None:
+    (tmp_path / "pmgen.toml").write_text(
+        '[severities.aliases]\nSEV1 = ["P1", "majeur"]\n', encoding="utf-8"
+    )
+    scale = load_config(tmp_path).severities
+    assert scale.aliases["SEV1"] == ("P1", "critical", "critique", "majeur")
+    assert (scale.level("Majeur"), scale.level("high")) == ("SEV1", "SEV2")

@@ -69,6 +69,11 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def commit_all(repo: Path, message: str = "More postmortems") -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", message)
+
+
 def tip(repo: Path, ref: str) -> str:
     """The commit a ref points to, or "" when it does not exist."""
     result = subprocess.run(
@@ -143,7 +148,7 @@ def test_first_publish_creates_the_branch_on_the_remote(work: Path, remote: Path
     assert tip(work, "refs/heads/gh-pages") == pushed
     assert f"commit: {pushed}" in result.stdout
     assert "parent: none (new branch)" in result.stdout
-    assert result.stdout.startswith("Published 1 postmortem(s)")
+    assert result.stdout.startswith("Published 1 postmortem, ")
     files = files_on(remote, "gh-pages")
     assert ".nojekyll" in files
     assert "index.html" in files
@@ -165,6 +170,7 @@ def test_second_publish_adds_one_commit_on_top(work: Path, remote: Path) -> None
     assert publish().exit_code == 0
     first = tip(remote, "refs/heads/gh-pages")
     write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     result = publish("--message", "Deuxième publication")
     assert result.exit_code == 0, result.output
     second = tip(remote, "refs/heads/gh-pages")
@@ -174,14 +180,98 @@ def test_second_publish_adds_one_commit_on_top(work: Path, remote: Path) -> None
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == "Deuxième publication\n"
     assert f"parent: {first} (refs/heads/gh-pages)" in result.stdout
     assert tip(work, "refs/heads/gh-pages") == second
-    assert result.stdout.startswith("Published 2 postmortem(s)")
+    assert result.stdout.startswith("Published 2 postmortems, ")
+
+
+def test_nothing_changed_is_nothing_to_publish(work: Path, remote: Path) -> None:
+    assert publish().exit_code == 0
+    first = tip(remote, "refs/heads/gh-pages")
+    refs_before = git(work, "for-each-ref")
+    again = publish()
+    assert again.exit_code == 0, again.output
+    assert (
+        again.stdout
+        == f"Nothing to publish: origin gh-pages already holds this site ({first[:12]}).\n"
+    )
+    assert "Pushing" not in again.stderr
+    assert git(remote, "rev-list", "--count", "gh-pages") == "1\n"  # no empty commit
+    assert git(work, "for-each-ref") == refs_before
 
 
 def test_same_content_gives_the_same_tree(work: Path, remote: Path) -> None:
-    assert publish().exit_code == 0
-    assert publish().exit_code == 0
-    trees = git(remote, "log", "--format=%T", "gh-pages").split()
-    assert len(trees) == 2 and trees[0] == trees[1]
+    assert publish("--dry-run").exit_code == 0
+    first = publish("--dry-run").stdout.split()[4]
+    second = publish("--dry-run").stdout.split()[4]
+    assert git(work, "rev-parse", f"{first}^{{tree}}") == git(
+        work, "rev-parse", f"{second}^{{tree}}"
+    )
+
+
+def test_the_push_names_the_remote_and_branch_first(work: Path, remote: Path) -> None:
+    result = publish()
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(f"Pushing to origin gh-pages ({remote})…\n")
+
+
+def test_uncommitted_postmortems_are_listed_and_refused(
+    work: Path, remote: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    write(work / "postmortems" / "2021-09-22-panne.md", CLEAN.replace("Panne", "Grosse panne"))
+    write(work / "postmortems" / "images" / "graphe.png", "png")
+    write(work / "postmortems" / "2022-03-01-brouillon.md", "---\nstatus: draft\n---\n")
+    write(work / "postmortems" / ".DS_Store", "finder")
+    write(work / "README.md", "Changed, not part of the site.\n")
+    monkeypatch.chdir(work / "postmortems")  # paths are shown from where the user stands
+    result = publish()
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "pmgen: publish builds the working tree, and these files differ from the last commit:\n"
+        "  2021-09-22-panne.md (modified)\n"
+        "  2022-01-05-autre.md (untracked)\n"
+        "  images/graphe.png (untracked)\n"
+        "Commit them first (the published site then matches the repository), or pass "
+        "--include-uncommitted to publish them as they are.\n"
+    )
+    assert git(remote, "for-each-ref") == ""
+    with_them = publish("--include-uncommitted")
+    assert with_them.exit_code == 0, with_them.output
+    assert with_them.stdout.startswith("Published 2 postmortems, ")
+
+
+def test_a_deleted_postmortem_is_uncommitted_too(work: Path, remote: Path) -> None:
+    (work / "postmortems" / "2021-09-22-panne.md").unlink()
+    result = publish()
+    assert result.exit_code == 2
+    assert "  postmortems/2021-09-22-panne.md (deleted)\n" in result.stderr
+
+
+def test_build_options_strict_drafts_and_src(work: Path, remote: Path) -> None:
+    draft = CLEAN.replace("title: Panne du site", "title: Brouillon\nstatus: draft")
+    write(
+        work / "postmortems" / "2022-01-05-brouillon.md", draft.replace("2021-09-22", "2022-01-05")
+    )
+    write(work / "ailleurs" / "2023-01-01-autre.md", CLEAN.replace("2021-09-22", "2023-01-01"))
+    write(work / "postmortems" / "2021-09-22-panne.md", CLEAN + "\nTODO\n")  # a warning
+    commit_all(work)
+    strict = publish("--strict")
+    assert strict.exit_code == 1
+    assert "build failed; nothing was committed or pushed" in strict.stderr
+    assert "PM305" in strict.stderr
+    assert git(remote, "for-each-ref") == ""
+    drafts = publish("--drafts", "--dry-run")
+    assert "  2 postmortems, " in drafts.stdout
+    other = publish("--src", "ailleurs")
+    assert other.exit_code == 0, other.output
+    assert "2023/01/01/autre/index.html" in files_on(remote, "gh-pages")
+    assert not any(name.startswith("2021/") for name in files_on(remote, "gh-pages"))
+
+
+def test_a_changed_configuration_is_uncommitted_too(work: Path, remote: Path) -> None:
+    write(work / "pmgen.toml", CONFIG + 'title = "Incidents"\n')
+    result = publish()
+    assert result.exit_code == 2
+    assert "  pmgen.toml (modified)\n" in result.stderr
 
 
 def test_publish_from_a_dirty_working_tree_touches_nothing(work: Path, remote: Path) -> None:
@@ -192,7 +282,7 @@ def test_publish_from_a_dirty_working_tree_touches_nothing(work: Path, remote: P
     before = snapshot(work)
     assert " M README.md" in before[0] and "?? notes.txt" in before[0]
     assert "A  postmortems/brouillon.md" in before[0]
-    result = publish()
+    result = publish("--include-uncommitted")
     assert result.exit_code == 0, result.output
     assert snapshot(work) == before
     assert (work / "notes.txt").read_text(encoding="utf-8") == "non suivi\n"
@@ -218,6 +308,8 @@ def test_cname_is_written(work: Path, remote: Path) -> None:
 
 def test_a_cname_on_the_branch_is_kept(work: Path, remote: Path) -> None:
     assert publish("--cname", "pm.example.org").exit_code == 0
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     result = publish()
     assert result.exit_code == 0, result.output
     assert "CNAME: pm.example.org" in result.stdout
@@ -252,6 +344,8 @@ def test_a_fresh_clone_builds_on_the_remote_branch(
     configure(clone)
     write(clone / "pmgen.toml", CONFIG)
     write(clone / "postmortems" / "2021-09-22-panne.md", CLEAN)
+    write(clone / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(clone)
     monkeypatch.chdir(clone)
     assert not tip(clone, "refs/heads/gh-pages")
     result = publish()
@@ -272,7 +366,7 @@ def test_dry_run_pushes_nothing_and_moves_no_ref(work: Path, remote: Path) -> No
     commit = result.stdout.split()[4]
     assert "to origin gh-pages" in result.stdout
     assert "parent: none (new branch)" in result.stdout
-    assert "1 postmortem(s)" in result.stdout
+    assert "  1 postmortem, " in result.stdout
     assert "Nothing was pushed and no ref was updated." in result.stdout
     assert git(work, "cat-file", "-t", commit) == "commit\n"  # the object exists
     assert "index.html" in files_on(work, commit)
@@ -284,6 +378,8 @@ def test_dry_run_pushes_nothing_and_moves_no_ref(work: Path, remote: Path) -> No
 def test_dry_run_names_the_parent(work: Path, remote: Path) -> None:
     assert publish().exit_code == 0
     first = tip(work, "refs/heads/gh-pages")
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     result = publish("--dry-run")
     assert result.exit_code == 0, result.output
     assert f"parent: {first} (refs/heads/gh-pages)" in result.stdout
@@ -305,6 +401,7 @@ def test_missing_site_url_is_refused(work: Path, remote: Path) -> None:
 
 def test_base_url_option_supplies_site_url(work: Path, remote: Path) -> None:
     write(work / "pmgen.toml", 'title = "Postmortems"\n')
+    commit_all(work)
     result = publish("--base-url", "https://pm.example.com/incidents/")
     assert result.exit_code == 0, result.output
     assert "https://pm.example.com/incidents/" in git(remote, "show", "gh-pages:sitemap.xml")
@@ -331,6 +428,7 @@ def test_rejected_push_reports_git_and_keeps_the_local_ref(
     git(other, "push", "--quiet", "origin", "gh-pages")
     theirs = tip(remote, "refs/heads/gh-pages")
     write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     before = snapshot(work)
     result = publish()
     assert result.exit_code == 1
@@ -352,7 +450,7 @@ def test_rejected_push_reports_git_and_keeps_the_local_ref(
 def test_build_failure_exits_1_and_pushes_nothing(work: Path, remote: Path) -> None:
     write(work / "postmortems" / "2022-02-02-casse.md", "---\ntitle: Sans fin\n\n## Contexte\n")
     refs_before = git(work, "for-each-ref")
-    result = publish()
+    result = publish("--include-uncommitted")
     assert result.exit_code == 1
     assert "build failed; nothing was committed or pushed" in result.stderr
     assert "2022-02-02-casse.md" in result.stderr
@@ -402,6 +500,8 @@ def test_interrupted_before_the_push_changes_nothing(
     import pmgen.commands.publish
 
     assert publish().exit_code == 0
+    write(work / "postmortems" / "2022-01-05-autre.md", CLEAN.replace("2021-09-22", "2022-01-05"))
+    commit_all(work)
     refs_before = git(work, "for-each-ref")
     remote_before = git(remote, "for-each-ref")
     before = snapshot(work)

@@ -255,7 +255,11 @@ def test_jekyll_front_matter_is_kept_and_typed() -> None:
         "permalink": "/incidents/certificat/",
         "categories": ["incident", "tls"],
     }
-    assert (fields.status, fields.lang, fields.severity) == ("review", "fr", "2")
+    assert (fields.status, fields.lang, fields.severity) == (
+        "review",
+        "fr",
+        "SEV2",
+    )  # `2` is the second level
     assert fields.services == ("api", "portail")
     assert fields.tags == ("tls", "443")
     assert fields.date == datetime.date(2022, 7, 14)

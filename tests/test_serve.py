@@ -33,6 +33,7 @@ from click.testing import CliRunner
 from pmgen.cli import main
 from pmgen.commands import serve as live
 from pmgen.commands.build import BuildResult
+from pmgen.config import load_config
 from pmgen.errors import PmgenError
 
 # Bounds: how long a change may take to show in the open page, and a process to start or stop.
@@ -149,8 +150,8 @@ def server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
     watching = threading.Event()
     original_snapshot = live.snapshot
 
-    def snapshot(config: Any) -> dict[Path, tuple[int, int]]:
-        stamps = original_snapshot(config)
+    def snapshot(config: Any, source: Path | None = None) -> dict[Path, tuple[int, int]]:
+        stamps = original_snapshot(config, source)
         watching.set()  # the watcher holds its first snapshot: changes from now on are seen
         return stamps
 
@@ -399,6 +400,24 @@ def test_broken_configuration_at_start_recovers_once_fixed(
         assert fetch(url + CLEAN_PAGE)[0] == 200
 
 
+# --- build options -----------------------------------------------------------------------------
+
+
+def test_rebuild_takes_another_source_and_strict(project: Path, tmp_path: Path) -> None:
+    """`serve --src DIR --strict`: the other folder is served; a warning shows the error page."""
+    other = tmp_path / "ailleurs"
+    write(other / CLEAN_NAME, CLEAN)
+    state = live.ServeState(site=tmp_path / "served")
+    result = live.rebuild(state, project, None, True, project, other)
+    assert isinstance(result, BuildResult) and result.ok and result.postmortems == 1
+    assert {p.name for p in live.watched_files(load_config(project), other)} >= {CLEAN_NAME}
+    write(other / "2021-12-01-tbd.md", CLEAN.replace("2021-09-22", "2021-12-01") + "\nTODO\n")
+    strict = live.rebuild(state, project, None, True, project, other, strict=True)
+    assert isinstance(strict, BuildResult) and not strict.ok
+    assert [d.code for d in strict.blocking] == ["PM305"]
+    assert state.error == strict.blocking  # the browser shows them
+
+
 # --- a busy port ------------------------------------------------------------------------------
 
 
@@ -463,7 +482,8 @@ def wait_for_line(lines: queue.Queue[str | None], prefix: str, seen: list[str]) 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX-only")
 def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_path: Path) -> None:
-    """The real command: SIGINT → "Stopped.", exit 0, no `pmgen-serve-*` folder left behind.
+    """The real command: SIGINT → "Interrupted.", exit 130 (as every command), no
+    `pmgen-serve-*` folder left behind.
 
     The child gets its own TMPDIR (its `tempfile.gettempdir()`), so the folders compared
     before and after are only its own, whatever else runs on the machine.
@@ -516,8 +536,8 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_
             if stream:
                 stream.close()
 
-    assert code == 0, stderr
-    assert "Stopped." in stderr
+    assert code == 130, stderr
+    assert stderr.endswith("Interrupted.\n")
     assert "Traceback" not in stderr
     assert "KeyboardInterrupt" not in stderr
     assert stdout == ""

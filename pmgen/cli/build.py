@@ -14,13 +14,18 @@ from pmgen.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     config_option,
+    drafts_option,
+    missing_content,
+    plural,
     project_config,
     reported,
+    shown,
     source_date_epoch,
+    src_option,
+    strict_option,
 )
 from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.diagnostics import Severity, count_by_severity
-from pmgen.errors import PmgenError
 from pmgen.lint.formatters import format_text
 from pmgen.rules import FATAL_CODES
 
@@ -28,19 +33,15 @@ SHOWN_FINDINGS = 5
 
 
 @click.command()
-@click.option(
-    "--src",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Content folder (default: `content` in the configuration, postmortems/).",
-)
+@src_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     help="Output folder (default: `output` in the configuration, site/).",
 )
 @click.option("--base-url", help="Absolute URL the site is published at (overrides site_url).")
-@click.option("--drafts", is_flag=True, help="Include postmortems marked `status: draft`.")
-@click.option("--strict", is_flag=True, help="Fail on any error-severity finding.")
+@drafts_option
+@strict_option
 @click.option(
     "--no-cache",
     is_flag=True,
@@ -69,9 +70,9 @@ def build(
         cache=not no_cache,
     )
     if not options.source.is_dir():
-        raise PmgenError(f"{options.source}: the content folder does not exist.")
+        raise missing_content(options.source, config)
     result = build_site(config, options, Path.cwd(), dt.date.today(), _progress())
-    _report_build(result, strict)
+    _report_build(result, strict, Path.cwd(), config.root)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
@@ -95,44 +96,47 @@ def _progress() -> Callable[[int, int], None] | None:
     return show
 
 
-def _report_build(result: BuildResult, strict: bool) -> None:
-    """Summarise findings and say what was built, or why nothing was."""
+def _report_build(result: BuildResult, strict: bool, cwd: Path, root: Path) -> None:
+    """Summarise findings (errors first) and say what was built, or why nothing was."""
     if result.diagnostics:
         counts = count_by_severity(result.diagnostics)
         click.echo(
-            f"lint: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} "
-            f"warning(s), {counts[Severity.INFO]} info",
+            f"lint: {plural(counts[Severity.ERROR], 'error')}, "
+            f"{plural(counts[Severity.WARNING], 'warning')}, {counts[Severity.INFO]} info",
             err=True,
         )
-        shown = result.diagnostics[:SHOWN_FINDINGS]
-        click.echo(format_text(shown, 0).rsplit("\n", 2)[0], err=True)
-        if len(result.diagnostics) > SHOWN_FINDINGS:
+        # The most serious first: an error must not hide behind five warnings.
+        ranked = sorted(result.diagnostics, key=lambda d: -d.severity)
+        click.echo(format_text(ranked[:SHOWN_FINDINGS], 0).rsplit("\n", 2)[0], err=True)
+        if len(ranked) > SHOWN_FINDINGS:
             click.echo(
-                f"… and {len(result.diagnostics) - SHOWN_FINDINGS} more: run "
-                "`pmgen lint` for the full list.",
+                f"… and {len(ranked) - SHOWN_FINDINGS} more: run `pmgen lint` for the full list.",
                 err=True,
             )
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     if not result.ok:
+        fatal = any(d.code in FATAL_CODES for d in result.blocking)
         reason = (
-            "--strict: error findings"
-            if strict and not any(d.code in FATAL_CODES for d in result.blocking)
+            "--strict: warning or error findings"
+            if strict and not fatal
             else "these postmortems cannot be rendered"
         )
         click.echo(f"build failed ({reason}); the previous site is unchanged:", err=True)
         click.echo(format_text(result.blocking, 0).rsplit("\n", 2)[0], err=True)
         return
+    output = shown(result.output, cwd, root)
     drafts = (
-        f" ({result.drafts_skipped} draft(s) left out; --drafts includes them)"
+        f" ({plural(result.drafts_skipped, 'draft')} left out; --drafts includes "
+        f"{'it' if result.drafts_skipped == 1 else 'them'})"
         if result.drafts_skipped
         else ""
     )
     if result.up_to_date:
-        click.echo(f"Up to date: nothing changed since the last build of {result.output}")
+        click.echo(f"Up to date: nothing changed since the last build of {output}/")
     else:
         click.echo(
-            f"Built {result.postmortems} postmortem(s){drafts} into {result.output} "
-            f"({result.files_written} file(s) written)"
+            f"Built {plural(result.postmortems, 'postmortem')}{drafts} into {output}/ "
+            f"({plural(result.files_written, 'file')} written)"
         )
-    click.echo(f"Open {result.output / 'index.html'}")
+    click.echo(f"Open {shown(result.output / 'index.html', cwd, root)}")

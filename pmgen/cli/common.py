@@ -14,6 +14,7 @@ import click
 
 from pmgen.config import Config, load_config
 from pmgen.errors import PmgenError
+from pmgen.read.files import display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +48,49 @@ config_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file (default: pmgen.toml or [tool.pmgen] found upwards).",
 )
+
+
+src_option = click.option(
+    "--src",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Content folder (default: `content` in the configuration, postmortems/).",
+)
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) on any warning or error finding.",
+)
+drafts_option = click.option(
+    "--drafts", is_flag=True, help="Include postmortems marked `status: draft`."
+)
+
+
+def plural(count: int, word: str) -> str:
+    """`1 draft`, `2 drafts`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def shown(path: Path, cwd: Path, root: Path) -> str:
+    """A path as the user should read it: relative to where they stand when it is in the
+    project or below them (`../site/index.html` from docs/), else absolute."""
+    path = path.resolve()
+    if path.is_relative_to(cwd.resolve()) or path.is_relative_to(root.resolve()):
+        return display_path(path, cwd)
+    return str(path)
+
+
+def missing_content(folder: Path, config: Config) -> PmgenError:
+    """The error for a content folder that is not there, saying where pmgen looked and why."""
+    where = shown(folder, Path.cwd(), config.root)
+    found = (
+        f"the configuration is {shown(config.source, Path.cwd(), config.root)}"
+        if config.source is not None
+        else "no pmgen.toml was found here or above"
+    )
+    return PmgenError(
+        f"no content folder {where}/ ({found}). Run pmgen inside your project, pass --src, "
+        "or start a project with `pmgen init`."
+    )
 
 
 def project_config(config_file: Path | None) -> Config:

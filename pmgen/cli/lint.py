@@ -15,6 +15,7 @@ from pmgen.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     config_option,
+    missing_content,
     project_config,
     reported,
 )
@@ -23,14 +24,18 @@ from pmgen.commands.lint import run_lint
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
 from pmgen.lint.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
-from pmgen.rules import find_rule
+from pmgen.rules import find_rule, unknown_prefix
 
 
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Code prefixes from repeated, comma-separated options, upper-cased."""
-    return tuple(
-        code.strip().upper() for value in values for code in value.split(",") if code.strip()
-    )
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """Code prefixes from repeated, comma-separated options, upper-cased; a prefix that
+    matches no rule is a usage error (a typo must not switch linting off)."""
+    codes = [code.strip() for value in values for code in value.split(",") if code.strip()]
+    for code in codes:
+        problem = unknown_prefix(code)
+        if problem:
+            raise click.BadParameter(problem, param_hint=f"'{option}'")
+    return tuple(code.upper() for code in codes)
 
 
 @click.command()
@@ -43,7 +48,9 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Output format.",
 )
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) on any warning or error finding, not only errors."
+)
 @click.option("--select", multiple=True, help="Only these code prefixes (e.g. PM2,PM301).")
 @click.option("--ignore", multiple=True, help="Skip these code prefixes.")
 @click.option(
@@ -72,10 +79,12 @@ def lint(
 ) -> None:
     """Check postmortems (default: the configured content folder)."""
     config = project_config(config_file)
+    if not paths and not config.content.is_dir():
+        raise missing_content(config.content, config)
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
     shown = Severity.parse(min_severity) if min_severity else None
-    selection = Selection(_codes(select) or None, _codes(ignore), shown)
+    selection = Selection(_codes(select, "--select") or None, _codes(ignore, "--ignore"), shown)
     cache = open_cache(config.root, enabled=not no_cache)
     try:
         report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix, cache)

@@ -18,10 +18,16 @@ from pmgen.read.files import display_path
     "--date",
     "day",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     help="Date of the incident (default: today).",
 )
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language (default: config).")
-@click.option("--severity", help="Severity, e.g. SEV2.")
+@click.option(
+    "--severity",
+    metavar="LEVEL",
+    help="Severity: a level of the scale or an alias (default scale: SEV1–SEV4, P1–P4, "
+    "critical/high/medium/low).",
+)
 @click.option("--service", "services", multiple=True, help="Affected service (repeatable).")
 @click.option(
     "--dir",
@@ -45,11 +51,17 @@ def new(
     from pmgen.commands.new import AlreadyExists, NewPostmortem, authors_from, create_postmortem
 
     config = project_config(config_file)
+    level = config.severities.level(severity) if severity is not None else None
+    if severity is not None and level is None:
+        raise click.BadParameter(
+            f"{severity!r} is not on the severity scale: {config.severities.described()}.",
+            param_hint="'--severity'",
+        )
     spec = NewPostmortem(
         title=title,
         date=(day.date() if day else dt.date.today()),
         lang=lang or config.lang,
-        severity=severity,
+        severity=level,
         services=services,
         authors=authors_from([git_user_name(Path.cwd())]),
     )

@@ -106,22 +106,33 @@ def _build(
     fingerprint = _fingerprint(config, options, cwd, today, search)
     last = cache.get("build", str(output))
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
-    if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
+    was_indexed = search and last is not None and last.result.postmortems > 0
+    if (
+        last is not None
+        and last.fingerprint == fingerprint
+        and _unchanged(output, last, was_indexed)
+    ):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
     used: set[str] = set()
     run = parse_files([options.source], config, cwd, cache=cache, render=True, used=used)
-    diagnostics = lint_files(run.results, config, today)
-    blocking = _blocking(run.results, diagnostics, options.strict)
+    results = run.results
+    drafts_left_out = 0 if options.drafts else sum(1 for item in results if item.draft)
+    # A draft left out of the site is not the site's problem: its findings are lint's business.
+    if not options.drafts:
+        results = [item for item in results if not item.draft]
+    diagnostics = lint_files(results, config, today)
+    blocking = _blocking(results, diagnostics, options.strict)
     if blocking:
         return BuildResult(diagnostics, blocking, options.output, processes=run.processes)
-    usable = [item for item in run.results if item.postmortem is not None]
-    published = [item for item in usable if options.drafts or not item.postmortem.fields.is_draft]
+    published = [item for item in results if item.postmortem is not None]
     library = build_library([item.postmortem for item in published])
+    # An empty site is a valid site; Pagefind refuses a folder without pages to index.
+    indexed = search and bool(library.entries)
     reusable = (
         last if last is not None and output.is_dir() and intact(output, last.manifest) else None
     )
     site = SiteInfo(
-        config.title, config.lang, options.site_url, config.html == "escape", today, search
+        config.title, config.lang, options.site_url, config.html == "escape", today, indexed
     )
     rendered = {item.path: (item.key, item.fragments) for item in published}
     context = digest(repr(config), str(cwd), _templates_digest(config))
@@ -129,14 +140,14 @@ def _build(
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
     wanted = planned(built.files, built.copies)
     kept = frozenset(plan.keys) - frozenset(wanted)
-    manifest, written = _write(output, built, wanted, reusable, kept, search, config.lang)
-    notices = (*built.notices, *_notices(config, options, run.fallback, search))
+    manifest, written = _write(output, built, wanted, reusable, kept, indexed, config.lang)
+    notices = (*built.notices, *_notices(config, options, run.fallback))
     result = BuildResult(
         diagnostics,
         (),
         options.output,
         len(published),
-        len(usable) - len(published),
+        drafts_left_out,
         written,
         notices,
         processes=run.processes,
@@ -145,14 +156,12 @@ def _build(
     return result
 
 
-def _notices(
-    config: Config, options: BuildOptions, fallback: str | None, search: bool
-) -> tuple[str, ...]:
+def _notices(config: Config, options: BuildOptions, fallback: str | None) -> tuple[str, ...]:
     """What the user should know about how the site was built."""
     notices = []
     if fallback:
         notices.append(f"parsed in one process (no worker processes: {fallback}).")
-    if options.search and config.search and not search:
+    if options.search and config.search and not search_available():
         notices.append("search skipped: Pagefind is not installed (pip install 'pagefind[bin]').")
     return tuple(notices)
 
@@ -229,7 +238,7 @@ def _blocking(
     parsed: list[FileResult], diagnostics: tuple[Diagnostic, ...], strict: bool
 ) -> tuple[Diagnostic, ...]:
     """What stops the build: the findings of files that cannot become a page at all, else
-    with `strict` every error finding."""
+    with `strict` every warning or error (the same contract as `pmgen lint --strict`)."""
     found: list[Diagnostic] = []
     for item in parsed:
         if item.postmortem is None:
@@ -240,7 +249,7 @@ def _blocking(
         ]
         found.extend(fatal or _missing(item.postmortem))
     if not found and strict:
-        return tuple(d for d in diagnostics if d.severity >= Severity.ERROR)
+        return tuple(d for d in diagnostics if d.severity >= Severity.WARNING)
     return sort_diagnostics(found)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -124,15 +125,20 @@ def _parse_all(
     workers = min(os.cpu_count() or 1, 8)
     fallback = None
     if len(todo) >= PARALLEL_FROM and workers >= 2:
+        _leave_ctrl_c_to_the_parent()
         try:
-            with ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 workers,
                 mp_context=get_context("fork"),
                 initializer=_start_worker,
                 initargs=(config, cwd, render),
-            ) as pool:
+            )
+            try:
                 chunk = max(1, len(todo) // (workers * 8))
                 return list(pool.map(_parse_one, todo, chunksize=chunk)), workers, None
+            finally:
+                # Interrupted: drop the queued files rather than parse them all first.
+                pool.shutdown(cancel_futures=True)
         except (OSError, BrokenProcessPool) as error:
             # No processes here (a sandbox, a container without /dev/shm): parse in this one.
             fallback = f"{type(error).__name__}: {error}"
@@ -141,6 +147,16 @@ def _parse_all(
 
 
 _WORKER: dict[str, Any] = {}  # what each worker process was started with
+_FORK_HOOKED: list[bool] = []
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    """Worker processes ignore SIGINT (a Ctrl-C reaches the whole process group): the main
+    process stops the pool, and no worker prints a traceback of its own. Set in the child
+    right after fork, before it runs any code that a signal could interrupt."""
+    if not _FORK_HOOKED:
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        _FORK_HOOKED.append(True)
 
 
 def _start_worker(config: Config, cwd: Path, render: bool) -> None:

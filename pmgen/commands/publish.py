@@ -21,7 +21,10 @@ from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.commands.git import git_output, run_git
 from pmgen.config import Config
 from pmgen.errors import PmgenError
+from pmgen.pauses import pause_point
 from pmgen.processes import Finished
+from pmgen.read.fields import read_fields
+from pmgen.read.files import MARKDOWN_SUFFIXES, display_path, read_document
 from pmgen.write.whole import MARKER
 
 DEFAULT_MESSAGE = f"Publish postmortems (pmgen {__version__})"
@@ -40,6 +43,11 @@ class PublishOptions:
     cname: str = ""
     dry_run: bool = False
     updated: dt.datetime | None = None
+    source: Path | None = None  # default: the configured content folder
+    drafts: bool = False
+    strict: bool = False
+    # Publish the working tree even where it differs from the last commit.
+    include_uncommitted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +63,8 @@ class PublishResult:
     files: int = 0
     cname: str = ""  # the CNAME published, from --cname or kept from the branch
     pushed: bool = False
+    unchanged: bool = False  # the branch already holds exactly this site: no commit made
+    remote_url: str = ""
 
     @property
     def ok(self) -> bool:
@@ -64,6 +74,10 @@ class PublishResult:
 
 class PushRejected(PmgenError):
     """The remote refused the push (or could not be reached); git's message is included."""
+
+
+class Uncommitted(PmgenError):
+    """Files the site is built from differ from the last commit (see `uncommitted_files`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +94,48 @@ def publish_site(
     config: Config, options: PublishOptions, cwd: Path, today: dt.date
 ) -> PublishResult:
     """Build the site aside, commit it on top of `options.branch` and push it."""
+    prepared = prepare_publish(config, options, cwd, today)
+    if not prepared.ok or prepared.unchanged or options.dry_run:
+        return prepared
+    return push_published(prepared, options, cwd)
+
+
+def prepare_publish(
+    config: Config, options: PublishOptions, cwd: Path, today: dt.date
+) -> PublishResult:
+    """Check, build aside and commit the site on top of `options.branch`; push nothing.
+
+    No commit is made when the branch already holds exactly this site (`unchanged`).
+    """
     site_url = _checked_site_url(options.site_url)
     cname = _checked_cname(options.cname)
-    if not config.content.is_dir():
-        raise PmgenError(f"{config.content}: the content folder does not exist.")
+    source = options.source or config.content
+    if not source.is_dir():
+        raise PmgenError(f"{source}: the content folder does not exist.")
     target = _target(options, cwd)
+    if not options.include_uncommitted:
+        changed = uncommitted_files(config, source, options.drafts, cwd)
+        if changed:
+            listed = "".join(f"\n  {line}" for line in changed)
+            raise Uncommitted(
+                "publish builds the working tree, and these files differ from the last "
+                f"commit:{listed}\nCommit them first (the published site then matches the "
+                "repository), or pass --include-uncommitted to publish them as they are."
+            )
     parent_ref, parent = _parent(target, cwd)
     # A CNAME already on the branch (GitHub's settings page writes one) survives a publish
     # without --cname: dropping it would silently take the custom domain down.
     cname = cname or (_kept_cname(parent, cwd) if parent else "")
     with tempfile.TemporaryDirectory(prefix="pmgen-publish-") as scratch:
         site = Path(scratch) / "site"
-        build_options = BuildOptions(config.content, site, site_url, updated=options.updated)
+        build_options = BuildOptions(
+            source,
+            site,
+            site_url,
+            drafts=options.drafts,
+            strict=options.strict,
+            updated=options.updated,
+        )
         built = build_site(config, build_options, cwd, today)
         if not built.ok:
             return PublishResult(built, options.branch, options.remote)
@@ -100,23 +144,76 @@ def publish_site(
         if cname:
             (site / "CNAME").write_text(f"{cname}\n", encoding="utf-8")
         tree, files = _write_tree(target.git_dir, site, Path(scratch) / "index")
+    url = _run(["remote", "get-url", options.remote], cwd).stdout.strip()
+    result = PublishResult(
+        built, options.branch, options.remote, "", parent, parent_ref, files, cname
+    )
+    result = replace(result, remote_url=url)
+    if parent and _git(["rev-parse", f"{parent}^{{tree}}"], cwd).strip() == tree:
+        return replace(result, unchanged=True)  # a second commit would change nothing
     parents = ["-p", parent] if parent else []
     message = options.message.strip() or DEFAULT_MESSAGE
     commit = _git(["commit-tree", tree, *parents, "-m", message], cwd).strip()
-    result = PublishResult(
-        built, options.branch, options.remote, commit, parent, parent_ref, files, cname
+    return replace(result, commit=commit)
+
+
+def push_published(prepared: PublishResult, options: PublishOptions, cwd: Path) -> PublishResult:
+    """Push the prepared commit; only then move the local branch (if nobody moved it)."""
+    target = _target(options, cwd)
+    pause_point("push")
+    _push(options, target, prepared.commit, cwd)
+    moved = _run(
+        ["update-ref", "-m", "pmgen publish", target.ref, prepared.commit, target.local_tip], cwd
     )
-    if options.dry_run:
-        return result
-    _push(options, target, commit, cwd)
-    # Only now, with the remote updated, does the local branch move (if nobody moved it).
-    moved = _run(["update-ref", "-m", "pmgen publish", target.ref, commit, target.local_tip], cwd)
     if moved.code != 0:
         raise PmgenError(
-            f"published {commit[:12]} to {options.remote}, but the local branch "
+            f"published {prepared.commit[:12]} to {options.remote}, but the local branch "
             f"{options.branch!r} changed meanwhile and was left alone:\n{moved.stderr.rstrip()}"
         )
-    return replace(result, pushed=True)
+    return replace(prepared, pushed=True)
+
+
+_STATES = {"?": "untracked", "A": "added", "M": "modified", "D": "deleted", "R": "renamed"}
+
+
+def uncommitted_files(config: Config, source: Path, drafts: bool, cwd: Path) -> list[str]:
+    """What the site is built from (content, configuration, the site's templates) and differs
+    from HEAD: `path (state)` lines, paths relative to `cwd`. Drafts left out do not count."""
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    watched = [source, config.root / "templates"]
+    if config.source is not None:
+        watched.append(config.source)
+    inside = [p.resolve() for p in watched if p.exists() and p.resolve().is_relative_to(top)]
+    if not inside:
+        return []
+    paths = [str(p.relative_to(top)) or "." for p in inside]
+    status = _git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], top)
+    found: list[str] = []
+    entries = iter(status.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        code, name = entry[:2], entry[3:]
+        if "R" in code or "C" in code:
+            next(entries, None)  # the rename's old name
+        path = top / name
+        if any(part.startswith(".") for part in Path(name).parts):
+            continue  # hidden files are never part of the site
+        if not drafts and "D" not in code and _is_draft(path, config):
+            continue  # left out of the site anyway
+        state = next((_STATES[c] for c in code if c in _STATES), "changed")
+        found.append(f"{display_path(path, cwd)} ({state})")
+    return found
+
+
+def _is_draft(path: Path, config: Config) -> bool:
+    """True for a Markdown file whose front matter says `status: draft`."""
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return False
+    document = read_document(path, path.parent, path.name).document
+    if document is None or not document.front_matter_valid:
+        return False
+    return read_fields(document, None, config.lang)[0].is_draft
 
 
 def _checked_site_url(site_url: str) -> str:

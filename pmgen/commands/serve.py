@@ -57,19 +57,19 @@ class ServeState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def watched_files(config: Config) -> Iterator[Path]:
-    """The content folder, the site's templates and the configuration file."""
-    for folder in (config.content, config.root / "templates"):
+def watched_files(config: Config, source: Path | None = None) -> Iterator[Path]:
+    """The content folder (or `source`), the site's templates and the configuration file."""
+    for folder in (source or config.content, config.root / "templates"):
         if folder.is_dir():
             yield from (p for p in folder.rglob("*") if p.is_file())
     if config.source is not None:
         yield config.source
 
 
-def snapshot(config: Config) -> dict[Path, tuple[int, int]]:
+def snapshot(config: Config, source: Path | None = None) -> dict[Path, tuple[int, int]]:
     """Modification time and size of every watched file."""
     stamps = {}
-    for path in watched_files(config):
+    for path in watched_files(config, source):
         try:
             info = path.stat()
         except OSError:
@@ -79,12 +79,24 @@ def snapshot(config: Config) -> dict[Path, tuple[int, int]]:
 
 
 def rebuild(
-    state: ServeState, config_start: Path, config_file: Path | None, drafts: bool, cwd: Path
+    state: ServeState,
+    config_start: Path,
+    config_file: Path | None,
+    drafts: bool,
+    cwd: Path,
+    source: Path | None = None,
+    strict: bool = False,
 ) -> BuildResult | str:
     """Build into the served folder; remember per-page findings or the error to show."""
     try:
         config = load_config(config_start, config_file)
-        options = BuildOptions(source=config.content, output=state.site, drafts=drafts, site_url="")
+        options = BuildOptions(
+            source=source or config.content,
+            output=state.site,
+            drafts=drafts,
+            strict=strict,
+            site_url="",
+        )
         result = build_site(config, options, cwd, dt.date.today())
     except PmgenError as error:
         with state.lock:
@@ -219,28 +231,30 @@ def watch(
     cwd: Path,
     stop: threading.Event,
     report: Callable[[BuildResult | str, float], None],
+    source: Path | None = None,
+    strict: bool = False,
 ) -> None:
     """Poll the watched files; after a change and a quiet moment, rebuild (debounced)."""
     config: Config | None = None
     with contextlib.suppress(PmgenError):  # broken at start: rebuild once it loads
         config = load_config(config_start, config_file)
-    before = snapshot(config) if config is not None else {}
+    before = snapshot(config, source) if config is not None else {}
     while not stop.wait(POLL_SECONDS):
         with contextlib.suppress(PmgenError):  # a broken configuration shows in the rebuild
             config = load_config(config_start, config_file)
         if config is None:
             continue
-        now = snapshot(config)
+        now = snapshot(config, source)
         if now == before:
             continue
         while not stop.wait(QUIET_SECONDS):
-            settled = snapshot(config)
+            settled = snapshot(config, source)
             if settled == now:
                 break
             now = settled
         before = now
         started = time.perf_counter()
-        result = rebuild(state, config_start, config_file, drafts, cwd)
+        result = rebuild(state, config_start, config_file, drafts, cwd, source, strict)
         report(result, time.perf_counter() - started)
 
 

@@ -102,7 +102,10 @@ def check_empty_sections(parsed: Parsed, context: Context) -> Iterator[Diagnosti
                 section.heading.line,
                 1,
                 f"section `{section.heading.text}` is empty",
-                "Write the section, or mark the postmortem `status: draft`.",
+                # A draft is already one: tell it what publishing will need instead.
+                "Write the section before the postmortem leaves `status: draft`."
+                if postmortem.fields.is_draft
+                else "Write the section, or mark the postmortem `status: draft`.",
             )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from pmgen.model import OutputFile
+from pmgen.pauses import pause_point
 
 # The environment's type, for modules that pass it along without importing Jinja.
 Environment = jinja2.Environment
@@ -50,6 +51,8 @@ def environment(site_templates: Path | None) -> jinja2.Environment:
 def render_page(
     env: jinja2.Environment, template: str, path: str, context: dict[str, Any]
 ) -> OutputFile:
+    """One page of the site, rendered from its template and its context."""
+    pause_point("render")
     return OutputFile(path, env.get_template(template).render(context).encode("utf-8"))
 
 

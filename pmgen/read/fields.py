@@ -9,6 +9,7 @@ from typing import Any
 from pmgen.diagnostics import Diagnostic
 from pmgen.model import LANGUAGES, Document, Fields
 from pmgen.rules import finding
+from pmgen.severities import SeverityScale
 
 STATUSES = ("draft", "review", "published")
 KNOWN_KEYS = ("title", "date", "lang", "status", "severity", "services", "tags", "authors")
@@ -20,7 +21,10 @@ _DATE_TEXT = re.compile(
 
 
 def read_fields(
-    document: Document, first_h1: str | None, default_lang: str
+    document: Document,
+    first_h1: str | None,
+    default_lang: str,
+    scale: SeverityScale | None = None,
 ) -> tuple[Fields, tuple[Diagnostic, ...]]:
     """Type the known fields; unknown keys are kept in `extra` and never reported."""
     found: list[Diagnostic] = []
@@ -34,21 +38,19 @@ def read_fields(
     date, moment = _date(data, document, invalid, found)
     lang = _choice(data, "lang", LANGUAGES, default_lang, invalid, _language)
     status = _choice(data, "status", STATUSES, "published", invalid, str.lower)
-    severity = data.get("severity")
-    if severity is not None and (isinstance(severity, bool) or not isinstance(severity, str | int)):
-        invalid("severity", "`severity` must be a word or a number (e.g. `SEV2`, `majeur`)")
-        severity = None
+    severity, rank = _severity(data, scale or SeverityScale(), document, invalid, found)
     fields = Fields(
         title=title,
         date=date,
         datetime=moment,
         lang=lang,
         status=status,
-        severity=None if severity is None else str(severity),
+        severity=severity,
         services=_names(data, "services", invalid),
         tags=_names(data, "tags", invalid),
         authors=_names(data, "authors", invalid),
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+        severity_rank=rank,
     )
     if fields.title is None and "title" not in data:
         found.append(
@@ -62,6 +64,34 @@ def read_fields(
             )
         )
     return fields, tuple(found)
+
+
+def _severity(
+    data: dict[str, Any],
+    scale: SeverityScale,
+    document: Document,
+    invalid: Any,
+    found: list[Diagnostic],
+) -> tuple[str | None, int | None]:
+    """The severity as its level of the scale (`p2` → `SEV2`) and that level's rank; an
+    unknown value is kept as written, and reported (PM110)."""
+    value = data.get("severity")
+    if value is None:
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        invalid(
+            "severity",
+            f"`severity` must be a level such as `{scale.levels[0]}`, not {_kind(value)}",
+        )
+        return None, None
+    level = scale.level(str(value))
+    if level is not None:
+        return level, scale.rank(level)
+    line = document.key_lines.get("severity", 1)
+    message = f"`severity` {str(value)!r} is not on the severity scale"
+    hint = f"Use one of {scale.described()}; or add it under `[severities.aliases]`."
+    found.append(finding("PM110", document.display_path, line, 1, message, hint))
+    return str(value), None
 
 
 def _title(data: dict[str, Any], first_h1: str | None, invalid: Any) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pmgen.config import Config
 from pmgen.i18n import words
 from pmgen.model import Document, Postmortem
+from pmgen.pauses import pause_point
 from pmgen.read.chartspecs import read_charts
 from pmgen.read.fields import read_fields
 from pmgen.read.incident import read_incident
@@ -31,10 +32,11 @@ class Parsed:
 
 def parse_document(document: Document, config: Config) -> Parsed:
     """Parse the body, type the fields and find the sections, all from one token stream."""
+    pause_point("parse")
     tokens = parse(document.body)
     headings = find_headings(tokens, document.body_line)
     first_h1 = next((h.text for h in headings if h.level == 1), None)
-    fields, found = read_fields(document, first_h1, config.lang)
+    fields, found = read_fields(document, first_h1, config.lang, config.severities)
     if not document.front_matter_valid:
         found = ()  # PM002 is already reported; missing-title/date would only repeat it.
     body_lines = len(split_lines(document.body))

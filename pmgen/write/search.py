@@ -7,6 +7,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from pmgen.errors import PmgenError
+from pmgen.pauses import pause_point
 from pmgen.processes import run_program
 
 # Pagefind indexes pages in their own language by default; a postmortem site mixes French and
@@ -39,6 +40,7 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> None:
         PAGES,
         "--quiet",
     ]
+    pause_point("search")
     try:
         result = run_program(command, folder.parent, timeout=TIMEOUT_SECONDS)
     except OSError as error:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pmgen.errors import PmgenError
 from pmgen.model import AssetCopy, OutputFile
+from pmgen.pauses import pause_point
 
 MARKER = ".pmgen-site"
 MARKER_TEXT = b"This folder is a site built by pmgen; pmgen replaces it on each build.\n"
@@ -109,6 +110,7 @@ def _write(staging: Path, relative: str, data: bytes) -> None:
 
 def swap_in(staging: Path, output: Path) -> None:
     """Exchange the folders atomically where the OS can; else two renames."""
+    pause_point("write")
     if not output.exists():
         os.rename(staging, output)
         return
