@@ -93,7 +93,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "pages.site",
         "pages.assemble",
     ),
-    "write": ("write", "write.whole", "write.search", "write.incremental"),
+    "write": ("write", "write.whole", "write.search", "write.incremental", "write.shards"),
     "commands": (
         "commands",
         "commands.git",

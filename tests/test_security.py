@@ -628,7 +628,7 @@ def test_searching_the_hostile_site_runs_nothing(
     """The search page shows Pagefind's results (titles, excerpts, metadata from the hostile
     pages) as text: queries matching every payload open no dialog."""
     site = hostile_sites["sanitize"]
-    assert (site / "pagefind" / "pagefind.js").is_file(), "the hostile site has no search index"
+    assert (site / "pagefind" / "shards.json").is_file(), "the hostile site has no search index"
     dialogs: list[str] = []
     with serve(site) as url:
         context = isolate(browser.new_context())

@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from pmgen.cache import Cache, digest, file_stamp, open_cache
 from pmgen.commands.lint import lint_files
@@ -15,16 +14,16 @@ from pmgen.commands.parse import FileResult, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
 from pmgen.model import Postmortem
-from pmgen.pages.assemble import assemble, plan_pages
+from pmgen.pages.assemble import Assembled, assemble, plan_pages
 from pmgen.pages.context import SiteInfo
 from pmgen.pages.library import build_library
 from pmgen.pages.templates import theme_folder
 from pmgen.rules import FATAL_CODES
-from pmgen.write.incremental import Manifest, intact, planned, record, update_site
+from pmgen.write.incremental import SearchSwap, intact, update_site
 from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
 from pmgen.write.search import available as search_available
-from pmgen.write.search import index_site
-from pmgen.write.whole import check_output_folder, write_site
+from pmgen.write.shards import LISTING, index_whole, reindex_changes
+from pmgen.write.whole import Manifest, check_output_folder, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +89,7 @@ class LastBuild:
     manifest: Manifest
     result: BuildResult
     page_keys: dict[str, str]
+    shards: dict[str, str]  # search shard → digest of its pages (empty: no search bundle)
 
 
 def _build(
@@ -106,12 +106,7 @@ def _build(
     fingerprint = _fingerprint(config, options, cwd, today, search)
     last = cache.get("build", str(output))
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
-    was_indexed = search and last is not None and last.result.postmortems > 0
-    if (
-        last is not None
-        and last.fingerprint == fingerprint
-        and _unchanged(output, last, was_indexed)
-    ):
+    if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
     used: set[str] = set()
     run = parse_files([options.source], config, cwd, cache=cache, render=True, used=used)
@@ -138,9 +133,11 @@ def _build(
     context = digest(repr(config), str(cwd), _templates_digest(config))
     plan = plan_pages(library, rendered, site, context, reusable.page_keys if reusable else {})
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
-    wanted = planned(built.files, built.copies)
-    kept = frozenset(plan.keys) - frozenset(wanted)
-    manifest, written = _write(output, built, wanted, reusable, kept, indexed, config.lang)
+    rendered_pages = {f"{url}index.html" for url in plan.fragments}
+    kept = frozenset(path for path in plan.keys if path not in rendered_pages)
+    manifest, shards, written = _write(
+        output, built, reusable, kept, frozenset(plan.keys), indexed, config.lang
+    )
     notices = (*built.notices, *_notices(config, options, run.fallback))
     result = BuildResult(
         diagnostics,
@@ -152,7 +149,7 @@ def _build(
         notices,
         processes=run.processes,
     )
-    _remember(cache, output, LastBuild(fingerprint, manifest, result, plan.keys), used)
+    _remember(cache, output, LastBuild(fingerprint, manifest, result, plan.keys, shards), used)
     return result
 
 
@@ -177,21 +174,39 @@ def _remember(cache: Cache, output: Path, last: LastBuild, used: set[str]) -> No
 
 def _write(
     output: Path,
-    built: Any,
-    wanted: dict[str, bytes],
+    built: Assembled,
     last: LastBuild | None,
     kept: frozenset[str],
+    pages: frozenset[str],
     search: bool,
     lang: str,
-) -> tuple[dict[str, tuple[str, int, int]], int]:
+) -> tuple[Manifest, dict[str, str], int]:
     """Update the site in place when pmgen's last build of it is intact (`last` given), else
-    write it whole; `kept` are pages not rendered again because nothing they show changed."""
+    write it whole; `kept` are pages not rendered again because nothing they show changed.
+    Returns the manifest, the search shards' digests and how many files were written."""
+    shards: dict[str, str] = {}
     if last is not None:
-        reindex = (lambda site, bundle: index_site(site, lang, bundle)) if search else None
-        return update_site(output, wanted, last.manifest, reindex, kept)
-    finish = (lambda staging: index_site(staging, lang)) if search else None
-    write_site(output, built.files, built.copies, finish)
-    return record(output, wanted), len(wanted)
+
+        def reindex(stage: Path, staged: dict[str, Path], hashes: dict[str, str]) -> SearchSwap:
+            if not search:
+                return SearchSwap(remove=(SEARCH_BUNDLE,) if last.shards else ())
+            hashed = {page: hashes[page] for page in pages if page in hashes}
+            swap, now = reindex_changes(stage, output, hashed, staged, last.shards, lang)
+            shards.update(now)
+            return swap
+
+        manifest, written = update_site(
+            output, built.files, built.copies, last.manifest, kept, reindex
+        )
+        return manifest, shards, written
+
+    def finish(staging: Path, manifest: Manifest) -> None:
+        if search:
+            hashes = {page: manifest[page][0] for page in pages if page in manifest}
+            shards.update(index_whole(staging, hashes, lang))
+
+    manifest = write_site(output, built.files, built.copies, finish)
+    return manifest, shards, len(manifest)
 
 
 def _templates_digest(config: Config) -> str:
@@ -206,7 +221,8 @@ def _templates_digest(config: Config) -> str:
 
 def _unchanged(output: Path, last: LastBuild, search: bool) -> bool:
     """The site on disk is exactly what the last build wrote (search bundle included)."""
-    return intact(output, last.manifest) and (not search or (output / SEARCH_BUNDLE).is_dir())
+    listing = output / SEARCH_BUNDLE / LISTING
+    return intact(output, last.manifest) and (not search or not last.shards or listing.is_file())
 
 
 def _fingerprint(

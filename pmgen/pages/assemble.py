@@ -1,11 +1,11 @@
-"""Every file of the site, in memory: pages, feed, sitemap, index.json, theme assets, and the
-files postmortems reference. The fragments (rendered bodies) come from the cache when they can."""
+"""Every file of the site, as a stream rendered while it is written: pages, feed, sitemap,
+index.json, theme assets; and the files postmortems link to, to copy."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +28,10 @@ NO_SITE_URL = (
 
 @dataclass(frozen=True, slots=True)
 class Assembled:
-    """The site's files and the notices worth telling the user."""
+    """The site's files (rendered as they are read), the linked files to copy, and the notices
+    worth telling the user."""
 
-    files: list[OutputFile]
+    files: Iterator[OutputFile]
     copies: list[AssetCopy]
     notices: tuple[str, ...]
 
@@ -95,21 +96,29 @@ def assemble(
     updated: dt.datetime | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Assembled:
-    """Render every page and data file; list the files to copy."""
+    """Every page and data file, rendered one at a time as the writer asks for them."""
+    notices = () if site.site_url else (NO_SITE_URL,)
+    files = _files(library, plan, site, site_templates, updated, progress)
+    return Assembled(files, asset_copies(library), notices)
+
+
+def _files(
+    library: Library,
+    plan: PagePlan,
+    site: SiteInfo,
+    site_templates: Path,
+    updated: dt.datetime | None,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[OutputFile]:
     env = environment(site_templates)
-    files = render_pages(library, site, env, plan.fragments, plan.summaries, progress)
-    notices: list[str] = []
+    yield from render_pages(library, site, env, plan.fragments, plan.summaries, progress)
     if site.site_url:
         newest = library.entries[0].date if library.entries else dt.date(1970, 1, 1)
         moment = updated or dt.datetime.combine(newest, dt.time(), dt.UTC)
-        files.append(render_feed(library, site, env, moment.strftime("%Y-%m-%dT%H:%M:%SZ")))
-        files.append(render_sitemap(library, site, env))
-    else:
-        notices.append(NO_SITE_URL)
-    files.append(index_json(library))
-    files.extend(theme_assets(site_templates))
-    files.sort(key=lambda item: item.path)
-    return Assembled(files, asset_copies(library), tuple(notices))
+        yield render_feed(library, site, env, moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        yield render_sitemap(library, site, env)
+    yield index_json(library)
+    yield from theme_assets(site_templates)
 
 
 def theme_assets(site_templates: Path) -> list[OutputFile]:

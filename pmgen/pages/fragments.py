@@ -29,6 +29,8 @@ from pmgen.read.postmortem import Parsed
 
 # Stands for "the path from the listing page back to the site root" in a linked summary.
 ROOT = "pmgen-root-placeholder/"
+# A marker: this postmortem's prefix (from the hash of its text), then what it stands for.
+_MARKER = re.compile(r"(pmgen-[0-9a-f]{16}-)(root|own|p(\d+))/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +136,19 @@ def link_fragments(fragments: Fragments, url: str, pages: Mapping[Path, str]) ->
         fragments.summary_html
     ):
         return Linked(fragments.body_html, fragments.summary_html, fragments.timeline_html, ())
-    pattern = re.compile(re.escape(fragments.marker) + r"(root|own|p(\d+))/")
-
     def fill(match: re.Match[str], page_root: str) -> str:
-        if match[1] == "root":
+        if match[1] != fragments.marker:
+            return match[0]  # another file's marker, quoted in this one: text, not a link
+        if match[2] == "root":
             return page_root
-        if match[1] == "own":
+        if match[2] == "own":
             return url
-        link, target = fragments.pages[int(match[2])], targets[int(match[2])]
+        link, target = fragments.pages[int(match[3])], targets[int(match[3])]
         if link.source not in pages:
             return _attribute(target)
         path, tail = split_tail(target)
         return _attribute(page_root + urllib.parse.quote(path) + tail)
 
-    body = pattern.sub(lambda m: fill(m, root), fragments.body_html)
-    summary = pattern.sub(lambda m: fill(m, ROOT), fragments.summary_html)
+    body = _MARKER.sub(lambda m: fill(m, root), fragments.body_html)
+    summary = _MARKER.sub(lambda m: fill(m, ROOT), fragments.summary_html)
     return Linked(body, summary, fragments.timeline_html, targets)

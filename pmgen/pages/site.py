@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from pmgen.model import OutputFile
 from pmgen.pages.context import (
@@ -28,40 +28,26 @@ def render_pages(
     fragments: Mapping[str, Linked],
     summaries: Mapping[str, str],
     progress: Callable[[int, int], None] | None = None,
-) -> list[OutputFile]:
+) -> Iterator[OutputFile]:
     """The site's HTML pages in a stable order: every listing page, and the page of each
     postmortem whose fragments are given (the others are known to be up to date)."""
-    files = [render_page(env, "index.html", "index.html", index_context(library, site, summaries))]
+    yield render_page(env, "index.html", "index.html", index_context(library, site, summaries))
     total = len(library.entries)
     for number, entry in enumerate(library.entries, start=1):
         if entry.url in fragments:
             context = postmortem_context(library, number - 1, site, fragments[entry.url])
-            files.append(render_page(env, "postmortem.html", f"{entry.url}index.html", context))
+            yield render_page(env, "postmortem.html", f"{entry.url}index.html", context)
         if progress is not None:
             progress(number, total)
     for kind, terms in library.terms.items():
         if kind != "years":
-            files.append(
-                render_page(
-                    env, "taxonomy.html", f"{kind}/index.html", taxonomy_context(kind, terms, site)
-                )
-            )
+            context = taxonomy_context(kind, terms, site)
+            yield render_page(env, "taxonomy.html", f"{kind}/index.html", context)
         for term in terms:
-            files.append(
-                render_page(
-                    env,
-                    "term.html",
-                    f"{term.url}index.html",
-                    term_context(term, site, summaries),
-                )
-            )
-    files.append(
-        render_page(env, "actions.html", "actions/index.html", actions_context(library, site))
-    )
-    files.append(render_page(env, "stats.html", "stats/index.html", stats_context(library, site)))
+            context = term_context(term, site, summaries)
+            yield render_page(env, "term.html", f"{term.url}index.html", context)
+    yield render_page(env, "actions.html", "actions/index.html", actions_context(library, site))
+    yield render_page(env, "stats.html", "stats/index.html", stats_context(library, site))
     if site.search:
-        files.append(
-            render_page(env, "search.html", "search/index.html", search_context(library, site))
-        )
-    files.append(render_page(env, "404.html", "404.html", not_found_context(site)))
-    return files
+        yield render_page(env, "search.html", "search/index.html", search_context(library, site))
+    yield render_page(env, "404.html", "404.html", not_found_context(site))

@@ -1,61 +1,42 @@
-"""Update a built site: write only the files whose bytes change, and swap the result in whole.
+"""Update a built site: write only the files whose bytes change, then move them in at once.
 
-The new site is staged beside the output as hard links to the current files (cheap: no data is
-copied), the files whose bytes change are written into the stage (each as a new file, so the
-current site's files are never touched), the pages of deleted postmortems are removed from it,
-and the stage is exchanged with the output in one step. An interrupted or failed update leaves
-the previous site exactly as it was; unchanged files keep their inode and time.
+The new files are written into a private folder beside the site (nothing in the site is touched
+while pages are rendered, copied or indexed), then one short commit renames each into place,
+removes the pages of deleted postmortems and swaps the changed search shards. The commit holds
+Ctrl-C and termination signals until it is done, and undoes itself if a rename fails: an
+interrupted or failed update leaves the previous site exactly as it was. Unchanged files are
+never touched (same inode, same time), and the bytes always equal a cold build's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
-import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmgen.atomic import write_atomically
 from pmgen.cache import file_stamp
 from pmgen.errors import PmgenError
 from pmgen.model import AssetCopy, OutputFile
-from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
-from pmgen.write.whole import MARKER, staged_site, swap_in
+from pmgen.pauses import pause_point
+from pmgen.write.whole import MARKER, Manifest, read_linked, sha, staged_site
 
-# path under the output folder -> (sha256, size, mtime_ns) as last written by pmgen
-Manifest = dict[str, tuple[str, int, int]]
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+# Given the stage, where the changed files' new bytes are (site path → staged file) and the
+# hash of every file the site will hold, index what changed into the stage; return the paths
+# under the site to replace with staged folders or files, and those to remove.
+Reindex = Callable[[Path, dict[str, Path], dict[str, str]], "SearchSwap"]
 
 
-def planned(files: Sequence[OutputFile], copies: Sequence[AssetCopy]) -> dict[str, bytes]:
-    """Every file the site should hold, with its bytes (copies read from their source)."""
-    wanted = {item.path: item.data for item in files}
-    for copy in copies:
-        try:
-            wanted[copy.path] = copy.source.read_bytes()
-        except OSError as error:
-            raise PmgenError(
-                f"cannot read {copy.source} (linked from a postmortem): "
-                f"{error.strerror or error}; the previous site is unchanged."
-            ) from None
-    return wanted
+@dataclass(frozen=True, slots=True)
+class SearchSwap:
+    """Search bundle changes: site path → new folder or file in the stage, and paths to drop."""
 
-
-def record(output: Path, wanted: dict[str, bytes]) -> Manifest:
-    """The manifest of a site just written: content hash plus size and time on disk."""
-    manifest: Manifest = {}
-    for path, data in wanted.items():
-        stamp = file_stamp(output / path)
-        if stamp is None:
-            raise PmgenError(f"{output / path} vanished right after it was written.")
-        manifest[path] = (_sha(data), *stamp)
-    return manifest
+    replace: dict[str, Path] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
 
 
 def intact(output: Path, manifest: Manifest) -> bool:
@@ -67,111 +48,149 @@ def intact(output: Path, manifest: Manifest) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """How the wanted site differs from the one on disk, each list sorted."""
-
-    added: list[str]
-    changed: list[str]
-    removed: list[str]
-
-    @property
-    def written(self) -> list[str]:
-        """The files to write: new ones and changed ones."""
-        return [*self.added, *self.changed]
-
-    @property
-    def touches_pages(self) -> bool:
-        """True when an HTML page is added, changed or removed (search must follow)."""
-        return any(p.endswith(".html") for p in (*self.written, *self.removed))
-
-
-def changes(wanted: dict[str, bytes], previous: Manifest, kept: frozenset[str]) -> Changes:
-    """Compare the wanted files with the last manifest; `kept` files are known up to date."""
-    return Changes(
-        sorted(path for path in wanted if path not in previous),
-        sorted(p for p in wanted if p in previous and previous[p][0] != _sha(wanted[p])),
-        sorted(path for path in previous if path not in wanted and path not in kept),
-    )
-
-
 def update_site(
     output: Path,
-    wanted: dict[str, bytes],
+    files: Iterable[OutputFile],
+    copies: Iterable[AssetCopy],
     previous: Manifest,
-    reindex: Callable[[Path, Path], None] | None = None,
     kept: frozenset[str] = frozenset(),
+    reindex: Reindex | None = None,
 ) -> tuple[Manifest, int]:
     """Bring an intact site up to date; return its new manifest and how many files changed.
 
     `kept` are files known to be up to date without being rendered again: left as they are.
     """
-    diff = changes(wanted, previous, kept)
-    has_bundle = (output / SEARCH_BUNDLE).is_dir()
-    search_stale = reindex is not None and (diff.touches_pages or not has_bundle)
-    drop_search = reindex is None and has_bundle
-    if not (diff.written or diff.removed or search_stale or drop_search):
-        return dict(previous), 0
-    with staged_site(output, "update the site in") as staging:
-        _link_tree(output, staging)
-        for path in diff.written:
-            _replace(staging, path, wanted[path])
-        for path in diff.removed:
-            with contextlib.suppress(FileNotFoundError):
-                (staging / path).unlink()
-            _prune_empty(staging, (staging / path).parent)
-        if search_stale and reindex is not None:
-            _reindex(staging, reindex)
-        elif drop_search:
-            shutil.rmtree(staging / SEARCH_BUNDLE)
-        swap_in(staging, output)
-    manifest = {path: stamp for path, stamp in previous.items() if path in wanted or path in kept}
-    manifest.update(record(output, {path: wanted[path] for path in diff.written}))
-    return manifest, len(diff.written) + len(diff.removed)
+    output = output.resolve()
+    with staged_site(output, "update the site in") as stage:
+        try:
+            written: dict[str, tuple[Path, str]] = {}  # site path → (staged file, its hash)
+            seen = set(kept)
+            for path, data in _contents(files, copies):
+                seen.add(path)
+                digest = sha(data)
+                if previous.get(path, ("",))[0] != digest:
+                    written[path] = (_replace(stage, path, data, len(written)), digest)
+            removed = sorted(path for path in previous if path not in seen)
+            hashes = {path: previous[path][0] for path in seen if path in previous}
+            hashes.update((path, digest) for path, (_, digest) in written.items())
+            staged = {path: file for path, (file, _) in written.items()}
+            search = reindex(stage, staged, hashes) if reindex is not None else SearchSwap()
+            if not (written or removed or search.replace or search.remove):
+                return dict(previous), 0
+            pause_point("write")
+            with _signals_held():
+                _commit(output, stage, written, removed, search)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)  # the staged files and the old versions
+    manifest = {path: stamp for path, stamp in previous.items() if path in seen}
+    for path, (_, digest) in written.items():
+        stamp = file_stamp(output / path)
+        if stamp is None:
+            raise PmgenError(f"{output / path} vanished right after it was written.")
+        manifest[path] = (digest, *stamp)
+    return manifest, len(written) + len(removed)
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Mirror a site into `target` with hard links (a copy where links are not possible):
-    cheap, and writing the new version of a file never touches the previous site's."""
-    top, length = str(source), len(str(source))
-    for folder, folders, files in os.walk(top):
-        into = str(target) + folder[length:]
-        for name in folders:
-            os.mkdir(os.path.join(into, name))
-        for name in files:
-            origin, copy = os.path.join(folder, name), os.path.join(into, name)
-            try:
-                os.link(origin, copy)
-            except OSError:
-                shutil.copy2(origin, copy)
+def _contents(
+    files: Iterable[OutputFile], copies: Iterable[AssetCopy]
+) -> Iterator[tuple[str, bytes]]:
+    for item in files:
+        yield item.path, item.data
+    for copy in copies:
+        yield copy.path, read_linked(copy)
 
 
-def _replace(output: Path, relative: str, data: bytes) -> None:
-    """Write one file of the staged site (never into an inode it shares with the live site)."""
-    target = (output / relative).resolve()
-    if not target.is_relative_to(output.resolve()) or target == output.resolve():
+def _replace(stage: Path, relative: str, data: bytes, number: int) -> Path:
+    """Write one changed file into the stage (flat: its place in the site comes at commit)."""
+    if relative.startswith("/") or ".." in relative.split("/") or not relative:
         raise PmgenError(f"refusing to write {relative!r} outside the output folder.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(target, data, 0o644)
+    staged = stage / f"{number}.new"
+    write_atomically(staged, data, 0o644)
+    return staged
 
 
-def _reindex(site: Path, reindex: Callable[[Path, Path], None]) -> None:
-    """Build the search bundle of the staged site beside it, then move it in."""
-    scratch = Path(tempfile.mkdtemp(dir=site.parent, prefix=f"{site.name}.search-"))
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM for the few renames of a commit; they arrive right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
     try:
-        bundle = scratch / SEARCH_BUNDLE
-        reindex(site, bundle)
-        if (site / SEARCH_BUNDLE).is_dir():
-            shutil.rmtree(site / SEARCH_BUNDLE)
-        os.rename(bundle, site / SEARCH_BUNDLE)
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # no signal masks here (or not main thread)
+        yield
+        return
+    try:
+        yield
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _commit(
+    output: Path,
+    stage: Path,
+    written: dict[str, tuple[Path, str]],
+    removed: list[str],
+    search: SearchSwap,
+) -> None:
+    """Move the staged files into the site; on any failure, put every moved file back."""
+    backups = stage / "previous"
+    backups.mkdir()
+    done: list[tuple[Path, Path | None]] = []  # (site path, its previous version or None)
+    moves = [(path, staged) for path, (staged, _) in sorted(written.items())]
+    moves += sorted(search.replace.items())
+    try:
+        for number, (relative, staged) in enumerate(moves):
+            target = _inside(output, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            backup = _set_aside(target, backups / str(number))
+            done.append((target, backup))
+            os.rename(staged, target)
+        for number, relative in enumerate((*removed, *search.remove), start=len(moves)):
+            target = _inside(output, relative)
+            backup = _set_aside(target, backups / str(number))
+            if backup is not None:
+                done.append((target, backup))
+    except OSError as error:
+        _undo(done)
+        raise PmgenError(
+            f"cannot update the site in {output}: {error.strerror or error} "
+            f"({error.filename or output}); the previous site is unchanged."
+        ) from None
+    for relative in removed:
+        _prune_empty(output, (output / relative).parent)
+
+
+def _set_aside(target: Path, backup: Path) -> Path | None:
+    """Move what is at `target` (file or folder) to `backup`; None when there was nothing."""
+    try:
+        os.rename(target, backup)
+    except FileNotFoundError:
+        return None
+    return backup
+
+
+def _undo(done: list[tuple[Path, Path | None]]) -> None:
+    """Put back what a failed commit moved, newest first."""
+    for target, backup in reversed(done):
+        with contextlib.suppress(OSError):
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+            if backup is not None:
+                os.rename(backup, target)
+
+
+def _inside(output: Path, relative: str) -> Path:
+    """The site path, refusing anything that would land outside the output folder."""
+    target = output / relative
+    if not target.resolve().is_relative_to(output) or target.resolve() == output:
+        raise PmgenError(f"refusing to write {relative!r} outside the output folder.")
+    return target
 
 
 def _prune_empty(output: Path, folder: Path) -> None:
     """Remove folders left empty by deleted pages, up to the output folder."""
-    root = output.resolve()
-    while folder.resolve() != root and folder.resolve().is_relative_to(root):
+    while folder != output and folder.is_relative_to(output):
         try:
             folder.rmdir()
         except OSError:

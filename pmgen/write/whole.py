@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pmgen.errors import PmgenError
 from pmgen.model import AssetCopy, OutputFile
 from pmgen.pauses import pause_point
 
+# path under the output folder -> (sha256, size, mtime_ns) as last written by pmgen
+Manifest = dict[str, tuple[str, int, int]]
 MARKER = ".pmgen-site"
 MARKER_TEXT = b"This folder is a site built by pmgen; pmgen replaces it on each build.\n"
 _RENAME_EXCHANGE = 2
@@ -72,26 +75,52 @@ def staged_site(output: Path, doing: str) -> Iterator[Path]:
 
 def write_site(
     output: Path,
-    files: Sequence[OutputFile],
-    copies: Sequence[AssetCopy],
-    finish: Callable[[Path], None] | None = None,
-) -> None:
-    """Write every file into a fresh folder beside `output`, then put it in place at once.
+    files: Iterable[OutputFile],
+    copies: Iterable[AssetCopy],
+    finish: Callable[[Path, Manifest], None] | None = None,
+) -> Manifest:
+    """Write every file, as it comes, into a fresh folder beside `output`, then put it in place
+    at once; return the manifest of what was written.
 
     A failure at any point leaves the previous site exactly as it was.
     """
     output = output.resolve()
+    manifest: Manifest = {}
     with staged_site(output, "write the site to") as staging:
+        folders: set[Path] = {staging}
         for item in files:
-            _write(staging, item.path, item.data)
+            target = _write(staging, item.path, item.data, folders)
+            manifest[item.path] = (sha(item.data), *_stamp(target))
         for copy in copies:
-            target = _inside(staging, copy.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(copy.source, target)
+            data = read_linked(copy)
+            target = _write(staging, copy.path, data, folders)
+            manifest[copy.path] = (sha(data), *_stamp(target))
         if finish is not None:
-            finish(staging)  # e.g. the search index, built over the complete staged site
+            finish(staging, manifest)  # e.g. the search index, over the complete staged site
         (staging / MARKER).write_bytes(MARKER_TEXT)
         swap_in(staging, output)
+    return manifest
+
+
+def sha(data: bytes) -> str:
+    """The content hash a manifest records."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_linked(copy: AssetCopy) -> bytes:
+    """The bytes of a file a postmortem links to; a clear error when it cannot be read."""
+    try:
+        return copy.source.read_bytes()
+    except OSError as error:
+        raise PmgenError(
+            f"cannot read {copy.source} (linked from a postmortem): "
+            f"{error.strerror or error}; the previous site is unchanged."
+        ) from None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns)
 
 
 def _inside(staging: Path, relative: str) -> Path:
@@ -102,10 +131,16 @@ def _inside(staging: Path, relative: str) -> Path:
     return target
 
 
-def _write(staging: Path, relative: str, data: bytes) -> None:
+def _write(staging: Path, relative: str, data: bytes, folders: set[Path] | None = None) -> Path:
+    """Write one file of the staged site; `folders` remembers the folders made (a mkdir costs
+    about as much as a small write here, and most files share their folder's parents)."""
     target = _inside(staging, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if folders is None or target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.update(target.parents)
     target.write_bytes(data)
+    return target
 
 
 def swap_in(staging: Path, output: Path) -> None:

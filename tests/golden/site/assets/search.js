@@ -75,9 +75,22 @@
     }).catch(unavailable);
   }
 
-  import(root + "pagefind/pagefind.js").then(function (module) {
-    pagefind = module;
-    return pagefind.options({ baseUrl: new URL(root, location.href).pathname });
+  /* The index is split in shards (pmgen re-indexes only the shard an edit touches): the first
+     one is loaded as Pagefind's primary index, the others are merged into it. */
+  var base = root + "pagefind/";
+  fetch(base + "shards.json").then(function (response) {
+    if (!response.ok) { throw new Error("no search index"); }
+    return response.json();
+  }).then(function (listing) {
+    var shards = listing.shards;
+    return import(base + shards[0] + "/pagefind.js").then(function (module) {
+      pagefind = module;
+      return pagefind.options({ baseUrl: new URL(root, location.href).pathname });
+    }).then(function () {
+      return Promise.all(shards.slice(1).map(function (shard) {
+        return pagefind.mergeIndex(new URL(base + shard + "/", location.href).pathname);
+      }));
+    });
   }).then(function () {
     form.hidden = false;
     input.addEventListener("input", run);
