@@ -136,6 +136,7 @@ def link_fragments(fragments: Fragments, url: str, pages: Mapping[Path, str]) ->
         fragments.summary_html
     ):
         return Linked(fragments.body_html, fragments.summary_html, fragments.timeline_html, ())
+
     def fill(match: re.Match[str], page_root: str) -> str:
         if match[1] != fragments.marker:
             return match[0]  # another file's marker, quoted in this one: text, not a link
