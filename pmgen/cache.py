@@ -12,11 +12,11 @@ import contextlib
 import functools
 import hashlib
 import hmac
-import importlib.metadata
 import os
 import pickle
 import secrets
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,12 +42,30 @@ def code_digest() -> str:
     for path in sorted(package.rglob("*.py")):
         hasher.update(path.relative_to(package).as_posix().encode())
         hasher.update(path.read_bytes())
+    installed = _installed_versions()
     for name in DEPENDENCIES:
-        try:
-            hasher.update(f"{name} {importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            hasher.update(f"{name} absent".encode())
+        hasher.update(f"{name} {installed.get(_normalised(name), 'absent')}".encode())
     return hasher.hexdigest()
+
+
+def _normalised(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def _installed_versions() -> dict[str, str]:
+    """Distribution name → version, read off the `NAME-VERSION.dist-info` folder names on the
+    path (what importlib.metadata reads too, without parsing every METADATA file: ~20 ms)."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and "-" in name:
+                distribution, version = name[: -len(".dist-info")].rsplit("-", 1)
+                found.setdefault(_normalised(distribution), version)
+    return found
 
 
 Stamp = tuple[int, int]  # (size, modification time in ns): what stands for content

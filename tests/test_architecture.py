@@ -63,6 +63,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     ),
     "read": (
         "read",
+        "read.lines",
         "read.markdown",
         "read.frontmatter",
         "read.files",
@@ -75,11 +76,12 @@ ORDER: dict[str, tuple[str, ...]] = {
         "read.chartspecs",
         "read.postmortem",
     ),
-    "lint": ("lint.fix", "lint.formatters", "lint.checks", "lint"),
+    "lint": ("lint", "lint.fix", "lint.formatters", "lint.checks", "lint.run"),
     "pages": (
         "pages",
         "pages.sanitize",
         "pages.library",
+        "pages.theme",
         "pages.templates",
         "pages.body",
         "pages.incident",

@@ -541,17 +541,17 @@ def test_image_deleted_before_it_is_copied(
     project: Path, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
     """The image a postmortem shows disappears after its page was rendered."""
-    import pmgen.commands.build
+    import pmgen.pages.assemble
 
     image = project / "postmortems" / "graphique.png"
-    real = pmgen.commands.build.assemble
+    real = pmgen.pages.assemble.assemble
 
     def assemble_then_delete(*args: Any, **kwargs: Any) -> Any:
         built = real(*args, **kwargs)
         image.unlink()
         return built
 
-    monkeypatch.setattr(pmgen.commands.build, "assemble", assemble_then_delete)
+    monkeypatch.setattr(pmgen.pages.assemble, "assemble", assemble_then_delete)
     build_fails_cleanly(project, MODES[mode], 2, "No such file or directory", "graphique.png")
 
 

@@ -394,7 +394,9 @@ def test_bare_pmgen_prints_help_and_exits_0(tmp_path: Path) -> None:
 def test_every_option_of_every_command_is_described() -> None:
     undescribed = [
         f"pmgen {name} {param.opts[0]}"
-        for name, command in main.commands.items()
+        for name, command in (
+            (name, main.get_command(None, name)) for name in main.list_commands(None)
+        )
         for param in command.params
         if isinstance(param, click.Option) and not (param.help or "").strip()
     ]
@@ -403,10 +405,10 @@ def test_every_option_of_every_command_is_described() -> None:
 
 def test_build_options_are_shared_by_serve_and_publish() -> None:
     for name in ("serve", "publish"):
-        options = {opt for param in main.commands[name].params for opt in param.opts}
+        options = {opt for param in main.get_command(None, name).params for opt in param.opts}
         assert {"--src", "--drafts", "--strict"} <= options, name
     for name in ("lint", "build", "publish"):
-        strict = next(p for p in main.commands[name].params if p.name == "strict")
+        strict = next(p for p in main.get_command(None, name).params if p.name == "strict")
         assert "any warning or error finding" in (strict.help or ""), name
 
 

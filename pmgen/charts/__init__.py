@@ -23,19 +23,27 @@ Modules, bottom up: `model` (the values), `words`, `formatting`, `layout`, `cloc
 `plot` (line, area, bar), `timeline`, `figure` (`draw_chart`).
 """
 
-from pmgen.charts.description import describe
-from pmgen.charts.figure import draw_chart
-from pmgen.charts.model import Chart, Marker, Series, Window, XValue
-from pmgen.charts.ticks import nice_ticks, time_ticks
+import importlib
+from typing import Any
 
-__all__ = [
-    "Chart",
-    "Marker",
-    "Series",
-    "Window",
-    "XValue",
-    "describe",
-    "draw_chart",
-    "nice_ticks",
-    "time_ticks",
-]
+# What the package offers, and the module each name lives in: imported on first use, so that
+# reading the chart model (pmgen.model does) does not load the whole drawer.
+_EXPORTS = {
+    "Chart": "pmgen.charts.model",
+    "Marker": "pmgen.charts.model",
+    "Series": "pmgen.charts.model",
+    "Window": "pmgen.charts.model",
+    "XValue": "pmgen.charts.model",
+    "describe": "pmgen.charts.description",
+    "draw_chart": "pmgen.charts.figure",
+    "nice_ticks": "pmgen.charts.ticks",
+    "time_ticks": "pmgen.charts.ticks",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """The exported name, from its module (PEP 562)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'pmgen.charts' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

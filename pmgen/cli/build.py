@@ -26,7 +26,6 @@ from pmgen.cli.common import (
 )
 from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.diagnostics import Severity, count_by_severity
-from pmgen.lint.formatters import format_text
 from pmgen.rules import FATAL_CODES
 
 SHOWN_FINDINGS = 5
@@ -98,6 +97,8 @@ def _progress() -> Callable[[int, int], None] | None:
 
 def _report_build(result: BuildResult, strict: bool, cwd: Path, root: Path) -> None:
     """Summarise findings (errors first) and say what was built, or why nothing was."""
+    from pmgen.lint.formatters import format_text  # imported only for a build that reports
+
     if result.diagnostics:
         counts = count_by_severity(result.diagnostics)
         click.echo(

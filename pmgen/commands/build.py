@@ -7,23 +7,23 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmgen.cache import Cache, digest, file_stamp, open_cache
-from pmgen.commands.lint import lint_files
-from pmgen.commands.parse import FileResult, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
-from pmgen.model import Postmortem
-from pmgen.pages.assemble import Assembled, assemble, plan_pages
-from pmgen.pages.context import SiteInfo
-from pmgen.pages.library import build_library
-from pmgen.pages.templates import theme_folder
+from pmgen.pages.theme import theme_folder
 from pmgen.rules import FATAL_CODES
 from pmgen.write.incremental import SearchSwap, intact, update_site
 from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
 from pmgen.write.search import available as search_available
 from pmgen.write.shards import LISTING, index_whole, reindex_changes
 from pmgen.write.whole import Manifest, check_output_folder, write_site
+
+if TYPE_CHECKING:
+    from pmgen.commands.parse import FileResult
+    from pmgen.model import Postmortem
+    from pmgen.pages.assemble import Assembled
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +108,13 @@ def _build(
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
     if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
+    # Imported here, past the no-op check: parsing and rendering bring markdown-it, Jinja, Babel.
+    from pmgen.commands.lint import lint_files
+    from pmgen.commands.parse import parse_files
+    from pmgen.pages.assemble import assemble, plan_pages
+    from pmgen.pages.context import SiteInfo
+    from pmgen.pages.library import build_library
+
     used: set[str] = set()
     run = parse_files([options.source], config, cwd, cache=cache, render=True, used=used)
     results = run.results

@@ -9,7 +9,7 @@ from pathlib import Path
 from pmgen.config import DEFAULTS
 from pmgen.configdoc import commented_config
 from pmgen.errors import PmgenError
-from pmgen.pages.templates import theme_folder
+from pmgen.pages.theme import theme_folder
 
 CONTENT = DEFAULTS["content"]
 WORKFLOW = ".github/workflows/postmortems.yml"

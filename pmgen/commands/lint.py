@@ -12,8 +12,8 @@ from pmgen.cache import Cache
 from pmgen.commands.parse import FileResult, parse_file, parse_files
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic, sort_diagnostics
-from pmgen.lint import Context, Selection, filter_findings
-from pmgen.lint.checks import future_date
+from pmgen.lint import Selection, filter_findings
+from pmgen.lint.checks import Context, future_date
 from pmgen.lint.fix import fix_text
 from pmgen.model import Postmortem
 

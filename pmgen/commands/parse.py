@@ -22,7 +22,7 @@ from typing import Any
 from pmgen.cache import Cache, Stamp, digest, file_stamp
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
-from pmgen.lint import Context, inline_disabled, lint_postmortem
+from pmgen.lint.run import Context, inline_disabled, lint_postmortem
 from pmgen.model import Postmortem
 from pmgen.pages.fragments import Fragments, render_fragments
 from pmgen.read.files import MAX_BYTES, discover, display_path, read_document

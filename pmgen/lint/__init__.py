@@ -1,51 +1,19 @@
-"""Lint: the ordered list of checks, and how their findings are filtered and re-ranked."""
+"""Lint: which findings are shown, at what severity (selection, per-path settings, drafts).
+
+The checks themselves are in `lint.checks`, run in order by `lint.run`."""
 
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pmgen.config import Config, RuleSettings
 from pmgen.diagnostics import Diagnostic, Severity
-from pmgen.lint.checks import (
-    Check,
-    Context,
-    check_action_owners,
-    check_code_prose,
-    check_duplicate_sections,
-    check_empty_sections,
-    check_future_date,
-    check_links,
-    check_milestone_order,
-    check_missing_sections,
-    check_placeholders,
-    check_section_order,
-    check_timeline,
-)
-from pmgen.read.postmortem import Parsed
 from pmgen.rules import DRAFT_RELAXED
 
-__all__ = ["CHECKS", "Context", "Selection", "filter_findings", "lint_postmortem"]
-
-# The checks, in the order their findings are produced (output is sorted by position anyway).
-CHECKS: list[Check] = [
-    check_milestone_order,
-    check_future_date,
-    check_missing_sections,
-    check_empty_sections,
-    check_duplicate_sections,
-    check_section_order,
-    check_links,
-    check_timeline,
-    check_code_prose,
-    check_placeholders,
-    check_action_owners,
-]
-
-_DISABLE = re.compile(r"<!--\s*pmgen-disable\b(?P<codes>[^>]*?)-->")
+__all__ = ["Selection", "filter_findings", "matches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,31 +23,6 @@ class Selection:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     min_severity: Severity | None = None
-
-
-def lint_postmortem(parsed: Parsed, context: Context) -> tuple[Diagnostic, ...]:
-    """Run every check on one parsed postmortem; its parse findings come first."""
-    found = list(parsed.postmortem.diagnostics)
-    for check in CHECKS:
-        found.extend(check(parsed, context))
-    disabled = inline_disabled(parsed)
-    return tuple(d for d in found if not _matches(d.code, disabled))
-
-
-def inline_disabled(parsed: Parsed) -> tuple[str, ...]:
-    """Code prefixes disabled for the file by `<!-- pmgen-disable PM303 -->` (bare: all)."""
-    prefixes: list[str] = []
-    for token in parsed.tokens:
-        contents = (
-            [token.content]
-            if token.type == "html_block"
-            else [child.content for child in token.children or () if child.type == "html_inline"]
-        )
-        for content in contents:
-            for match in _DISABLE.finditer(content):
-                codes = re.findall(r"PM\d*", match.group("codes").upper())
-                prefixes.extend(codes or ["PM"])
-    return tuple(prefixes)
 
 
 def filter_findings(
@@ -97,7 +40,7 @@ def filter_findings(
     shown = selection.min_severity or config.lint.min_severity
     kept = []
     for finding in findings:
-        if not _matches(finding.code, select) or _matches(finding.code, ignore):
+        if not matches(finding.code, select) or matches(finding.code, ignore):
             continue
         severity = finding.severity
         for rules in settings:
@@ -109,7 +52,7 @@ def filter_findings(
     return tuple(kept)
 
 
-def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
+def matches(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(code.startswith(prefix) for prefix in prefixes)
 
 

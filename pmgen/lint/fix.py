@@ -6,7 +6,7 @@ import re
 
 from pmgen.model import Postmortem
 from pmgen.prompts import prompt_comment
-from pmgen.read.markdown import split_lines
+from pmgen.read.lines import split_lines
 
 # Lines with their own endings, split only at CR, LF and CRLF as markdown-it counts them.
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")

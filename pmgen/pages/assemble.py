@@ -18,7 +18,8 @@ from pmgen.pages.fragments import Fragments, Linked, link_fragments
 from pmgen.pages.library import Library
 from pmgen.pages.links import asset_copies, page_urls
 from pmgen.pages.site import render_pages
-from pmgen.pages.templates import environment, theme_folder
+from pmgen.pages.templates import environment
+from pmgen.pages.theme import theme_folder
 
 NO_SITE_URL = (
     "no `site_url` configured: feed.xml and sitemap.xml were skipped (they need "

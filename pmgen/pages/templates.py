@@ -9,28 +9,11 @@ from typing import Any
 import jinja2
 
 from pmgen.model import OutputFile
+from pmgen.pages.theme import theme_folder
 from pmgen.pauses import pause_point
 
 # The environment's type, for modules that pass it along without importing Jinja.
 Environment = jinja2.Environment
-
-PACKAGE_THEME = Path(__file__).resolve().parent.parent / "templates"
-SOURCE_THEME = Path(__file__).resolve().parent.parent.parent / "templates"
-# Templates a site may override in its own `templates/` folder (see docs/theme.md).
-PAGE_TEMPLATES = (
-    "index.html",
-    "postmortem.html",
-    "taxonomy.html",
-    "term.html",
-    "actions.html",
-    "stats.html",
-    "404.html",
-)
-
-
-def theme_folder() -> Path:
-    """The packaged theme: inside the installed package, or the checkout's `templates/`."""
-    return PACKAGE_THEME if PACKAGE_THEME.is_dir() else SOURCE_THEME
 
 
 def environment(site_templates: Path | None) -> jinja2.Environment:

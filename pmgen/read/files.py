@@ -10,7 +10,6 @@ from pathlib import Path
 from pmgen.diagnostics import Diagnostic, Severity
 from pmgen.errors import PmgenError
 from pmgen.model import ReadResult
-from pmgen.read.frontmatter import split_front_matter
 
 MAX_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -66,6 +65,8 @@ def read_document(path: Path, root: Path, shown: str) -> ReadResult:
             "PM001", Severity.ERROR, shown, problem.line, 1, problem.message, problem.hint
         )
         return ReadResult(path, None, (finding,))
+    from pmgen.read.frontmatter import split_front_matter  # PyYAML, only when reading
+
     return split_front_matter(path, root, shown, text, had_bom)
 
 

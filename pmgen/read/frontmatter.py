@@ -11,7 +11,7 @@ import yaml
 
 from pmgen.diagnostics import Diagnostic, Severity
 from pmgen.model import Document, ReadResult
-from pmgen.read.markdown import split_lines
+from pmgen.read.lines import split_lines
 from pmgen.tomlfile import TomlError, load_toml
 
 # Bound on YAML nodes reached through aliases, so an alias bomb is refused, not expanded.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from pmgen.read.lines import split_lines
 from pmgen.slugs import slugify
 
 __all__ = [
@@ -30,14 +30,6 @@ __all__ = [
     "render",
     "split_lines",
 ]
-
-
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def split_lines(text: str) -> list[str]:
-    """Split text into lines the way markdown-it counts them (CR, LF and CRLF)."""
-    return _NEWLINE.split(text)
 
 
 @cache
