@@ -65,9 +65,10 @@ again while it produced the log data the diff builder needs.
 
 * [x] Document the manual recovery of the diff tool @ops
 * [ ] Switch the diff tool to PostgreSQL's built-in output plugin @dev due 2025-09-30
-* [ ] Alert on call when the minutely feed is 30 minutes late @ops due 2025-07-15 https://example.org/operations/issues/1254
+* [ ] Alert on call when the minutely feed is 30 minutes late @ops due 2025-07-15 [#1254](https://example.org/operations/issues/1254)
+* [ ] Read https://example.org/a-very-long-address/that/does/not/break/anywhere/postgresql-logical-replication-limits @dev
 * [ ] Rehearse the read-only maintenance window twice a year
-"""
+"""  # noqa: E501
 
 
 def replication_timeline() -> str:

@@ -28,7 +28,8 @@ def x_axis(data: ChartData, xs: Scale, bottom: float) -> list[str]:
     out, edge = [], -math.inf
     for position, lines in ticks:
         x, width = xs(position), max(text_width(line) for line in lines)
-        centre = min(max(x, width / 2 + 2), data.frame.width - width / 2 - 2)
+        # Kept right of the y labels (which end at the plot's left) and inside the chart.
+        centre = min(max(x, xs.start - 2 + width / 2), data.frame.width - width / 2 - 2)
         if centre - width / 2 < edge + 6:
             continue  # it would overlap the previous label
         edge = centre + width / 2
