@@ -198,6 +198,12 @@ def format_day(date: dt.date, lang: str) -> str:
     return babel_format_date(date, format="medium", locale=LOCALES.get(lang, "fr_FR"))
 
 
+def format_month(year: int, month: int, lang: str) -> str:
+    """`sept. 2021` / `Sept 2021`: a month, for chart axes."""
+    day = dt.date(year, month, 1)
+    return babel_format_date(day, format="MMM y", locale=LOCALES.get(lang, "fr_FR"))
+
+
 def format_time(moment: dt.time | dt.datetime, lang: str) -> str:
     """`16 h 00` in French, `16:00` in English (never broken across lines)."""
     if lang == "fr":

@@ -15,8 +15,6 @@ THEME_WORDS: dict[str, dict[str, str]] = {
         "last_incident": "dernier : {date}",
         "median_resolve": "Délai de résolution médian",
         "median_detect": "Délai de détection médian",
-        "median_over": "médiane de tous les postmortems",
-        "overdue_actions": "Actions en retard",
         "per_month": "Incidents par mois",
         "no_value": "—",
         "filters": "Filtrer",
@@ -80,8 +78,6 @@ THEME_WORDS: dict[str, dict[str, str]] = {
         "last_incident": "latest: {date}",
         "median_resolve": "Median time to resolve",
         "median_detect": "Median time to detect",
-        "median_over": "median of every postmortem",
-        "overdue_actions": "Overdue actions",
         "per_month": "Incidents per month",
         "no_value": "—",
         "filters": "Filter",
@@ -153,6 +149,7 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
         "open_actions_count": {"one": "{n} action ouverte", "other": "{n} actions ouvertes"},
         "incidents": {"one": "{n} incident", "other": "{n} incidents"},
         "shown": {"one": "{n} affiché sur {total}", "other": "{n} affichés sur {total}"},
+        "median_of": {"one": "sur {n} postmortem", "other": "sur {n} postmortems"},
     },
     "en": {
         "count": {"one": "{n} postmortem", "other": "{n} postmortems"},
@@ -165,5 +162,6 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
         "open_actions_count": {"one": "{n} open action", "other": "{n} open actions"},
         "incidents": {"one": "{n} incident", "other": "{n} incidents"},
         "shown": {"one": "{n} shown of {total}", "other": "{n} shown of {total}"},
+        "median_of": {"one": "over {n} postmortem", "other": "over {n} postmortems"},
     },
 }

@@ -97,31 +97,58 @@ def action_row(action: ActionItem, today: dt.date, lang: str) -> dict[str, Any]:
 
 
 def body_parts(
-    body: str, actions: Sequence[ActionItem], today: dt.date, lang: str
+    body: str,
+    actions: Sequence[ActionItem],
+    missing: Sequence[dict[str, str]],
+    today: dt.date,
+    lang: str,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The summary opening the body, then the rest in pieces, each followed by the table of
-    the action items that stood there."""
+    """The summary opening the body, then the rest as pieces in reading order: HTML, the table
+    of the action items that stood there, or a missing section where it belongs."""
     lead, body = split_lead(body)
-    parts = []
+    pieces: list[dict[str, Any]] = []
     for html, lines in split_actions(body):
-        rows = None
+        pieces += _with_missing(html, missing)
         if lines is not None:
             first, end = lines
             rows = [action_row(a, today, lang) for a in actions if first <= a.line < end]
-        parts.append({"html": html, "actions": rows})
-    return lead, parts
+            pieces.append({"kind": "actions", "rows": rows})
+    placed = {p["section"]["id"] for p in pieces if p["kind"] == "missing"}
+    pieces += [{"kind": "missing", "section": m} for m in missing if m["id"] not in placed]
+    return lead, pieces
+
+
+def _with_missing(html: str, missing: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
+    """A piece of HTML cut before the heading each missing section precedes."""
+    pieces: list[dict[str, Any]] = []
+    for section in missing:
+        mark = f'<h2 id="{section["before"]}"' if section["before"] else None
+        if mark and mark in html:
+            head, html = html.split(mark, 1)
+            pieces += [{"kind": "html", "html": head}, {"kind": "missing", "section": section}]
+            html = mark + html
+    return [*pieces, {"kind": "html", "html": html}]
 
 
 def missing_sections(
     postmortem: Postmortem, required: Sequence[SectionSpec], lang: str
 ) -> list[dict[str, str]]:
-    """The required sections the postmortem lacks, titled in its language."""
-    present = {section.id for section in postmortem.sections}
-    return [
-        {"id": f"missing-{spec.id}", "title": spec.title(lang)}
-        for spec in required
-        if spec.id not in present
-    ]
+    """The required sections the postmortem lacks, titled in its language, each with the
+    anchor of the present section it comes before in the configured order (or "")."""
+    present = {section.id: section.heading.anchor for section in postmortem.sections}
+    found = []
+    for index, spec in enumerate(required):
+        if spec.id in present:
+            continue
+        after = [present[s.id] for s in required[index + 1 :] if s.id in present]
+        found.append(
+            {
+                "id": f"missing-{spec.id}",
+                "title": spec.title(lang),
+                "before": after[0] if after and after[0] else "",
+            }
+        )
+    return found
 
 
 def incomplete(postmortem: Postmortem, required: Sequence[SectionSpec]) -> bool:

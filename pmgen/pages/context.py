@@ -120,8 +120,12 @@ def postmortem_context(
         for h in postmortem.headings
         if h.level in (2, 3)
     ]
-    toc += [{"id": m["id"], "text": m["title"], "level": 2} for m in missing]
-    lead, parts = body_parts(fragments.body_html, postmortem.incident.actions, site.today, lang)
+    for item in missing:  # in the table of contents where it is in the page
+        at = next((i for i, t in enumerate(toc) if t["id"] == item["before"]), len(toc))
+        toc.insert(at, {"id": item["id"], "text": item["title"], "level": 2})
+    lead, parts = body_parts(
+        fragments.body_html, postmortem.incident.actions, missing, site.today, lang
+    )
     severity = term("severity", fields.severity) if fields.severity else None
     if severity is not None:
         severity["rank"] = severity_rank(fields.severity)
@@ -143,7 +147,6 @@ def postmortem_context(
         "body_html": fragments.body_html,
         "lead_html": lead,
         "body_parts": parts,
-        "missing": missing,
         "impact": postmortem.details.impact,
         "facts": facts(postmortem.details, lang),
         "incident": incident,

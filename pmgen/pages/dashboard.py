@@ -48,14 +48,14 @@ def tiles(library: Library, today: dt.date, lang: str) -> list[dict[str, Any]]:
             "resolve",
             said["median_resolve"],
             _median(resolve, lang) or said["no_value"],
-            plural("count", len(resolve), lang),
+            plural("median_of", len(resolve), lang),
             False,
         ),
         (
             "detect",
             said["median_detect"],
             _median(detect, lang) or said["no_value"],
-            plural("count", len(detect), lang),
+            plural("median_of", len(detect), lang),
             False,
         ),
         (

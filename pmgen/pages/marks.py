@@ -150,12 +150,12 @@ def finish(body: str, postmortem: Postmortem, seed: str) -> str:
     body = re.sub(rf'<div id="{GAP}-{seed}-\d+"></div>\n?', note, body)
     body = re.sub(
         rf'(<(?:li|p) id="{ENTRY}(\d+)" class="timeline-entry">)',
-        r'\1<span class="entry-number">\2</span> ',
+        r'\1<span class="entry-number" data-pagefind-ignore>\2</span> ',
         body,
     )
     body = re.sub(
         rf'(<tr id="{ENTRY}(\d+)" class="timeline-entry">\s*<t[dh][^>]*>)',
-        r'\1<span class="entry-number">\2</span> ',
+        r'\1<span class="entry-number" data-pagefind-ignore>\2</span> ',
         body,
     )
     return _frame_missing_images(body, postmortem, said["image_unpublished"])

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 
 from pmgen.charts import Chart, Series, draw_chart
-from pmgen.i18n import words
+from pmgen.i18n import format_month, words
 from pmgen.pages.library import Entry, Library
 from pmgen.pages.severity import severity_rank
 
@@ -47,13 +47,18 @@ def unit_for(minutes: list[float], lang: str) -> tuple[float, str]:
     return 1.0, said["minutes_unit"]
 
 
+def month_names(months: list[str], lang: str) -> tuple[str, ...]:
+    """`2021-09` → `sept. 2021` / `Sept 2021`."""
+    return tuple(format_month(int(m[:4]), int(m[5:]), lang) for m in months)
+
+
 def per_month(entries: list[Entry], months: list[str], lang: str) -> Chart:
     """Incidents per month, quiet months at zero."""
     counts = Counter(f"{e.date:%Y-%m}" for e in entries)
     return Chart(
         "bar",
         words(lang)["per_month"],
-        tuple(months),
+        month_names(months, lang),
         (Series(COUNT, tuple(float(counts[m]) for m in months)),),
         x_label="mois" if lang == "fr" else "month",
     )
@@ -70,7 +75,7 @@ def _impact_per_month(entries: list[Entry], months: list[str], lang: str) -> Cha
     return Chart(
         "bar",
         "Durée d'impact par mois" if french else "Impact time per month",
-        tuple(months),
+        month_names(months, lang),
         (Series(words(lang)["impact"], tuple(round(minutes[m] / size, 1) for m in months)),),
         unit=unit,
         x_label="mois" if french else "month",
