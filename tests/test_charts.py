@@ -312,9 +312,9 @@ def test_time_ticks_of_one_instant_and_of_reversed_bounds() -> None:
 
 
 def tick_labels(chart: Chart, lang: str) -> str:
-    """The x tick labels (texts at y 280, and 294 for the day), joined with `|`."""
+    """The x tick labels (texts at y 283, and 297 for the day), joined with `|`."""
     svg = svg_of(draw_chart(chart, lang, "c"))
-    labels = (t.text or "" for t in svg.iter(f"{SVG}text") if t.get("y") in ("280", "294"))
+    labels = (t.text or "" for t in svg.iter(f"{SVG}text") if t.get("y") in ("283", "297"))
     return spaced("|".join(labels))
 
 

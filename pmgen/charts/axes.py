@@ -28,14 +28,15 @@ def x_axis(data: ChartData, xs: Scale, bottom: float) -> list[str]:
     out, edge = [], -math.inf
     for position, lines in ticks:
         x, width = xs(position), max(text_width(line) for line in lines)
-        # Kept right of the y labels (which end at the plot's left) and inside the chart.
-        centre = min(max(x, xs.start - 2 + width / 2), data.frame.width - width / 2 - 2)
+        centre = min(max(x, width / 2 + 2), data.frame.width - width / 2 - 2)
         if centre - width / 2 < edge + 6:
             continue  # it would overlap the previous label
         edge = centre + width / 2
         out.append(path_el(f"M{coord(x)} {coord(bottom)}v4"))
         out += [
-            text_el(line, centre, bottom + 16 + 14 * i, "middle") for i, line in enumerate(lines)
+            # 19 below the axis: clear of the lowest y label, which sits on the axis line.
+            text_el(line, centre, bottom + 19 + 14 * i, "middle")
+            for i, line in enumerate(lines)
         ]
     return out
 
