@@ -30,21 +30,23 @@ class Frame:
         return self.width < WIDTH
 
 
+def _ems(glyph: str) -> float:
+    """One glyph's width in ems (an upper estimate)."""
+    if glyph in _NARROW_GLYPHS:
+        return 0.36
+    if glyph in _WIDE_GLYPHS:
+        return 0.95
+    if glyph.isdigit():
+        return 0.64
+    return 0.74 if glyph.isupper() else 0.62
+
+
+_EMS: dict[str, float] = {chr(c): _ems(chr(c)) for c in range(32, 592)}  # Latin, at hand
+
+
 def text_width(text: str, size: float = FONT) -> float:
     """An upper estimate of the width of one line of text at a font size."""
-    ems = 0.0
-    for glyph in text:
-        if glyph in _NARROW_GLYPHS:
-            ems += 0.36
-        elif glyph in _WIDE_GLYPHS:
-            ems += 0.95
-        elif glyph.isdigit():
-            ems += 0.64
-        elif glyph.isupper():
-            ems += 0.74
-        else:
-            ems += 0.62
-    return ems * size
+    return sum(_EMS.get(glyph) or _ems(glyph) for glyph in text) * size
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +66,16 @@ class Scale:
 
 
 def fit(text: str, width: float, size: float = FONT) -> str:
-    """Text on one line, shortened with `…` to fit about `width` pixels."""
+    """Text on one line, shortened with `…` to fit about `width` pixels (one pass)."""
     text = one_line(text)
-    if text_width(text, size) <= width:
-        return text
-    room, total, cut = width - text_width("…", size), 0.0, 0
+    room, total, cut = (width - text_width("…", size)) / size, 0.0, -1
     for index, glyph in enumerate(text):
-        total += text_width(glyph, size)
-        if total > room:
-            break
-        cut = index + 1
-    return text[:cut].rstrip() + "…"
+        total += _EMS.get(glyph) or _ems(glyph)
+        if cut < 0 and total > room:
+            cut = index
+        if total * size > width:
+            return text[:cut].rstrip() + "…"
+    return text
 
 
 def free_row(taken: Rows, start: float, end: float, gap: float, fallback: int) -> int:

@@ -23,42 +23,32 @@ def spread(
     anchors: Sequence[float], sizes: Sequence[float], low: float, high: float, gap: float
 ) -> list[float]:
     """Centres for boxes of these sizes, in anchor order, `gap` apart, inside [low, high] when
-    they fit (else starting at `low`), each cluster centred on the mean of its anchors."""
-    clusters: list[list[float]] = []  # [first index, last index, left edge, total size]
+    they fit (else starting at `low`), each cluster centred on the mean of its anchors.
+
+    A cluster is [first, last, total size, sum of (anchor − offset), count]: merging two
+    shifts the right one's offsets by the left one's size, so each merge costs O(1)."""
+    clusters: list[list[float]] = []
     for index, (anchor, size) in enumerate(zip(anchors, sizes, strict=True)):
-        clusters.append([index, index, anchor - size / 2, size])
-        while True:
-            last = clusters[-1]
-            _place(last, anchors, sizes, low, high, gap)
-            if len(clusters) < 2 or clusters[-2][2] + clusters[-2][3] + gap <= last[2]:
+        clusters.append([index, index, size, anchor - size / 2, 1])
+        while len(clusters) > 1:
+            left, right = clusters[-2], clusters[-1]
+            if _left(left, low, high) + left[2] + gap <= _left(right, low, high):
                 break
-            previous = clusters.pop(-2)
-            last[0], last[3] = previous[0], previous[3] + gap + last[3]
+            shift = left[2] + gap
+            merged = [left[0], right[1], shift + right[2], left[3] + right[3] - shift * right[4]]
+            clusters[-2:] = [[*merged, left[4] + right[4]]]
     centres: list[float] = []
-    for first, last, left, _ in clusters:
-        x = left
-        for index in range(int(first), int(last) + 1):
+    for cluster in clusters:
+        x = _left(cluster, low, high)
+        for index in range(int(cluster[0]), int(cluster[1]) + 1):
             centres.append(x + sizes[index] / 2)
             x += sizes[index] + gap
     return centres
 
 
-def _place(
-    cluster: list[float],
-    anchors: Sequence[float],
-    sizes: Sequence[float],
-    low: float,
-    high: float,
-    gap: float,
-) -> None:
-    """Put a cluster's left edge where its labels are, on average, centred on their anchors."""
-    first, last, _, total = int(cluster[0]), int(cluster[1]), cluster[2], cluster[3]
-    offsets, x = [], 0.0
-    for index in range(first, last + 1):
-        offsets.append(anchors[index] - (x + sizes[index] / 2))
-        x += sizes[index] + gap
-    left = sum(offsets) / len(offsets)
-    cluster[2] = max(low, min(left, high - total))
+def _left(cluster: list[float], low: float, high: float) -> float:
+    """A cluster's left edge: its labels centred on their anchors on average, kept inside."""
+    return max(low, min(cluster[3] / cluster[4], high - cluster[2]))
 
 
 def place_rows(

@@ -128,6 +128,8 @@ def stats_view(library: Library, lang: str) -> list[str]:
     said = words(lang)
     french = lang == "fr"
     entries = sorted(library.entries, key=lambda e: e.date)
+    if not entries:
+        return []
     months = months_between(entries[0].date, entries[-1].date) if entries else []
     severity = Counter(e.postmortem.fields.severity or "—" for e in entries)
     services = Counter(s for e in entries for s in e.postmortem.fields.services)
