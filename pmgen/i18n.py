@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+
+from pmgen.theme_words import PLURALS, THEME_WORDS
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+NBSP = "\u00a0"  # between a number and its unit: `47 min` never breaks in two
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -27,7 +32,7 @@ WORDS: dict[str, dict[str, str]] = {
         "previous": "Précédent",
         "next": "Suivant",
         "all_postmortems": "Tous les postmortems",
-        "count": "{n} postmortem(s)",
+        "count": "Postmortems\u00a0: {n}",
         "no_postmortems": "Aucun postmortem pour l'instant.",
         "no_postmortem_yet": "Aucun postmortem pour l'instant —",
         "new_command": 'pmgen new "Titre"',
@@ -57,7 +62,7 @@ WORDS: dict[str, dict[str, str]] = {
         "timeline": "Chronologie",
         "actions": "Actions",
         "open_actions": "Actions ouvertes",
-        "open_of_total": "{open} ouverte(s) sur {total}",
+        "open_of_total": "ouvertes\u00a0: {open} sur {total}",
         "owner": "Responsable",
         "due": "Échéance",
         "overdue": "en retard",
@@ -72,7 +77,7 @@ WORDS: dict[str, dict[str, str]] = {
         "search": "Rechercher",
         "search_label": "Mots cherchés",
         "any": "Tous",
-        "search_results": "{n} résultat(s)",
+        "search_results": "Résultats\u00a0: {n}",
         "search_none": "Aucun résultat.",
         "search_unavailable": "La recherche n'est pas disponible ici : ouvrez le site depuis un "
         "serveur web (pas en file://), ou parcourez par service, étiquette, sévérité ou année.",
@@ -96,7 +101,7 @@ WORDS: dict[str, dict[str, str]] = {
         "previous": "Previous",
         "next": "Next",
         "all_postmortems": "All postmortems",
-        "count": "{n} postmortem(s)",
+        "count": "Postmortems: {n}",
         "no_postmortems": "No postmortems yet.",
         "no_postmortem_yet": "No postmortem yet —",
         "new_command": 'pmgen new "Title"',
@@ -141,7 +146,7 @@ WORDS: dict[str, dict[str, str]] = {
         "search": "Search",
         "search_label": "Search words",
         "any": "Any",
-        "search_results": "{n} result(s)",
+        "search_results": "Results: {n}",
         "search_none": "No results.",
         "search_unavailable": "Search is not available here: open the site through a web server "
         "(not file://), or browse by service, tag, severity or year.",
@@ -151,9 +156,38 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+_ALL_WORDS = {lang: {**table, **THEME_WORDS[lang]} for lang, table in WORDS.items()}
+
+
 def words(lang: str) -> dict[str, str]:
     """The UI words of a language (French when unknown)."""
-    return WORDS.get(lang, WORDS["fr"])
+    return _ALL_WORDS.get(lang, _ALL_WORDS["fr"])
+
+
+def plural(key: str, count: float, lang: str, **values: object) -> str:
+    """`3 postmortems`, `1 jour`, `0 action ouverte`: the form CLDR gives the number (Babel)."""
+    forms = PLURALS.get(lang, PLURALS["fr"])[key]
+    category = _locale(lang).plural_form(abs(count))
+    text = forms.get(category, forms["other"])
+    return text.format(n=format_number(count, lang), **values).replace(" ", NBSP, 1)
+
+
+def plural_forms(key: str, lang: str) -> dict[str, str]:
+    """Every form of a word with a number, for the theme's scripts (`Intl.PluralRules`)."""
+    return dict(PLURALS.get(lang, PLURALS["fr"])[key])
+
+
+@functools.lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES.get(lang, "fr_FR"))
+
+
+def format_number(value: float, lang: str) -> str:
+    """`1 234,5` / `1,234.5`, at most one decimal (grouping from 10 000 on)."""
+    rounded = round(float(value), 1)
+    if rounded.is_integer() and abs(rounded) < 10_000:
+        return str(int(rounded))
+    return format_decimal(rounded, format="#,##0.#", locale=LOCALES.get(lang, "fr_FR"))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -162,23 +196,45 @@ def format_date(date: dt.date, lang: str) -> str:
     return babel_format_date(date, format="long", locale=LOCALES.get(lang, "fr_FR"))
 
 
+@functools.lru_cache(maxsize=8192)
+def format_day(date: dt.date, lang: str) -> str:
+    """`22 sept. 2021` / `22 Sept 2021`: a date short enough for a table cell."""
+    return babel_format_date(date, format="medium", locale=LOCALES.get(lang, "fr_FR"))
+
+
+def format_month(year: int, month: int, lang: str) -> str:
+    """`sept. 2021` / `Sept 2021`: a month, for chart axes."""
+    day = dt.date(year, month, 1)
+    return babel_format_date(day, format="MMM y", locale=LOCALES.get(lang, "fr_FR"))
+
+
 def format_time(moment: dt.time | dt.datetime, lang: str) -> str:
-    """`16 h 00` in French, `16:00` in English."""
+    """`16 h 00` in French, `16:00` in English (never broken across lines)."""
     if lang == "fr":
-        return f"{moment.hour} h {moment.minute:02d}"
+        return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_duration(span: dt.timedelta, lang: str) -> str:
-    """`26 min`, `2 h 05`, `3 jours` / `3 days`, `1 jour 4 h` (rounded to the minute)."""
+    """`26 min`, `2 h 05`, `3 jours` / `3 days`, `1 jour 4 h` (rounded to the minute), with
+    no-break spaces so that a duration is never broken across lines."""
     minutes = round(span.total_seconds() / 60)
     sign = "−" if minutes < 0 else ""
     minutes = abs(minutes)
     if minutes < 60:
-        return f"{sign}{minutes} min"
+        return f"{sign}{minutes}{NBSP}min"
     hours, rest = divmod(minutes, 60)
     if hours < 24:
-        return f"{sign}{hours} h {rest:02d}"
+        return f"{sign}{hours}{NBSP}h{NBSP}{rest:02d}"
     days, hours = divmod(hours, 24)
-    unit = words(lang)["day" if days == 1 else "days"]
-    return f"{sign}{days} {unit}" + (f" {hours} h" if hours else "")
+    return f"{sign}{plural('days', days, lang)}" + (f"{NBSP}{hours}{NBSP}h" if hours else "")
+
+
+def format_hours(span: dt.timedelta, lang: str) -> str:
+    """A duration in the unit that fits a summary: `47 min`, `3,5 h`, `4,2 j` / `4.2 d`."""
+    minutes = span.total_seconds() / 60
+    if abs(minutes) < 120:
+        return f"{round(minutes)}{NBSP}min"
+    if abs(minutes) < 72 * 60:
+        return f"{format_number(minutes / 60, lang)}{NBSP}h"
+    return f"{format_number(minutes / 1440, lang)}{NBSP}{words(lang)['days_unit']}"

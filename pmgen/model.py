@@ -127,6 +127,18 @@ class LinkedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Details:
+    """The incident's optional facts from the front matter: impact, detection, people, cause."""
+
+    impact: str | None = None  # what users saw, in the author's words
+    detection: str | None = None  # how the incident was found (alert, customer, support…)
+    commander: str | None = None
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, names), in the given order
+    root_cause: str | None = None
+    trigger: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Postmortem:
     """A postmortem as data: its document, fields, headings, sections, summary, incident, charts
     and links, with the findings of reading it. No tokens: those live in `Parsed`, only
@@ -142,6 +154,7 @@ class Postmortem:
     incident: Incident
     charts: tuple[ChartBlock, ...]
     diagnostics: tuple[Diagnostic, ...]
+    details: Details = field(default_factory=Details)
 
     def section(self, section_id: str) -> Section | None:
         """The first section with this id, if present."""

@@ -103,6 +103,28 @@ RULES: tuple[Rule, ...] = (
         "word your team uses under `[severities.aliases]` in pmgen.toml.",
     ),
     Rule(
+        "PM130",
+        "invalid-detail",
+        Severity.WARNING,
+        "An optional incident detail (`impact`, `detection`, `commander`, `root_cause`, "
+        "`trigger`) is not text.",
+        "These details head the postmortem page in one line each; a mapping or a list of "
+        "mappings cannot be shown there, so it is left out.",
+        "impact: {users: 5800}   (a mapping)",
+        'Write the detail as one line of text: `impact: "5 800 users could not log in"`.',
+    ),
+    Rule(
+        "PM131",
+        "invalid-roles",
+        Severity.WARNING,
+        "`roles` does not map each role to one name or a list of names.",
+        "The page lists who held which role during the incident; without a role and a name "
+        "for each entry there is nothing to list, so `roles` is left out.",
+        "roles: [Camille, Julien]   (names without their role)",
+        "Write `roles: {communication: Camille, scribe: [Julien, Nadia]}`, or a list of "
+        '`"role: name"` lines.',
+    ),
+    Rule(
         "PM201",
         "missing-section",
         Severity.ERROR,

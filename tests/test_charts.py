@@ -30,6 +30,7 @@ from pmgen.charts import (
     nice_ticks,
     time_ticks,
 )
+from pmgen.charts.layout import text_width
 
 GOLDEN = Path(__file__).parent / "golden" / "charts"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -159,16 +160,21 @@ def svg_of(html: str) -> ET.Element:
     return ET.fromstring(match.group(0))
 
 
+def spaced(text: str) -> str:
+    """No-break spaces (which keep times and dates on one line) read as spaces."""
+    return text.replace("\u00a0", " ")
+
+
 def texts(svg: ET.Element) -> list[str]:
-    """Every text drawn in the SVG, in order."""
-    return ["".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
+    """Every text drawn in the SVG, in order (no-break spaces as spaces)."""
+    return [spaced("".join(t.itertext())) for t in svg.iter(f"{SVG}text")]
 
 
 def body_rows(html: str) -> list[list[str]]:
     """The data table's body rows as lists of cell texts."""
     table = figure(html).find("details/table")
     assert table is not None
-    return [["".join(c.itertext()) for c in tr] for tr in table.iterfind("tbody/tr")]
+    return [[spaced("".join(c.itertext())) for c in tr] for tr in table.iterfind("tbody/tr")]
 
 
 # --- nice_ticks ------------------------------------------------------------------------------
@@ -306,9 +312,10 @@ def test_time_ticks_of_one_instant_and_of_reversed_bounds() -> None:
 
 
 def tick_labels(chart: Chart, lang: str) -> str:
-    """The x tick labels (texts at y 280, and 294 for the day), joined with `|`."""
+    """The x tick labels (texts at y 283, and 297 for the day), joined with `|`."""
     svg = svg_of(draw_chart(chart, lang, "c"))
-    return "|".join(t.text or "" for t in svg.iter(f"{SVG}text") if t.get("y") in ("280", "294"))
+    labels = (t.text or "" for t in svg.iter(f"{SVG}text") if t.get("y") in ("283", "297"))
+    return spaced("|".join(labels))
 
 
 def test_time_labels_are_localised_and_zoned() -> None:
@@ -364,7 +371,8 @@ def test_every_chart_is_well_formed_deterministic_and_accessible(name: str) -> N
     assert root.tag == "figure" and root.get("class", "").split()[0] == "chart"
     svg = svg_of(html)
     assert svg.get("role") == "img"
-    assert svg.get("viewBox") in ("0 0 640 320", "0 0 640 160")
+    width, height = svg.get("viewBox", "").split()[2:]
+    assert width == "640" and (height == "320" or make().kind == "timeline")
     assert svg.get("width") == "100%" and svg.get("font-size") == "12"
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
     assert title is not None and desc is not None
@@ -452,13 +460,14 @@ def test_series_are_told_apart_by_dash_pattern() -> None:
 
 
 def test_desc_mentions_range_peak_markers_and_windows() -> None:
-    text = describe(response_times(), "fr")
-    assert text == (
+    text = spaced(describe(response_times(), "fr"))
+    assert "16\u00a0h\u00a000" in describe(response_times(), "fr")  # a time never breaks
+    assert text == spaced(
         "Graphique en courbes\u00a0: médiane et p95 en ms, le 22/09/2021 de 14 h 00 à 18 h 00"
         "\u00a0; pic 6000 ms (p95) à 15 h 45\u00a0; repère\u00a0: Déploiement des "
         "optimisations à 17 h 10\u00a0; fenêtre\u00a0: Panne de 16 h 00 à 16 h 26."
     )
-    english = describe(response_times(), "en")
+    english = spaced(describe(response_times(), "en"))
     assert "peak 6000 ms (p95) at 15:45" in english
     assert "marker: Déploiement des optimisations at 17:10" in english
     assert describe(severity_bars(), "en").endswith(
@@ -467,18 +476,20 @@ def test_desc_mentions_range_peak_markers_and_windows() -> None:
     negative = describe(negative_values(), "en")
     assert "peak 50 at 14:00" in negative and "minimum -83 at 15:35" in negative
     assert describe(empty_chart(), "en") == "Line chart: p50 in ms: no data."
-    timeline = describe(incident_timeline(), "en")
+    timeline = spaced(describe(incident_timeline(), "en"))
     assert timeline.startswith("Timeline: 10 events, on 22 Sep 2021 from 15:50 to 17:56")
     assert "markers: détecté at 15:54, résolu at 17:56" in timeline
-    days = describe(
-        Chart(
-            "line",
-            "t",
-            every(paris(22, 20), 60, 9),
-            (Series("v", tuple(range(9))),),
-            markers=(Marker(paris(23, 1), "m"),),
-        ),
-        "en",
+    days = spaced(
+        describe(
+            Chart(
+                "line",
+                "t",
+                every(paris(22, 20), 60, 9),
+                (Series("v", tuple(range(9))),),
+                markers=(Marker(paris(23, 1), "m"),),
+            ),
+            "en",
+        )
     )
     assert "from 22 Sep 2021 20:00 to 23 Sep 2021 04:00" in days and "m at 23 Sep 01:00" in days
 
@@ -559,7 +570,7 @@ def test_marker_labels_stay_inside_the_plot() -> None:
     assert len(labels) == 2
     for label in labels:
         x = float(label.get("x", "0"))
-        assert x >= 0 and x + len(label.text or "") * 6.6 <= 624 + 0.5
+        assert x >= 0 and x + text_width(label.text or "") <= 624 + 0.5
     assert labels[0].get("y") != labels[1].get("y")  # stacked, not overlapping
 
 
@@ -659,9 +670,14 @@ def test_timeline_numbers_events_in_time_order() -> None:
     svg = svg_of(draw_chart(chart, "fr", "c"))
     assert len(list(svg.iter(f"{SVG}circle"))) == 10
     assert [t for t in texts(svg) if t.isdigit()] == [str(n) for n in range(1, 11)]
-    assert svg.get("viewBox") == "0 0 640 160"
+    assert svg.get("viewBox", "").startswith("0 0 640 ")
     # The window starts before the first event: the axis widens to show it whole.
     assert "impact" in texts(svg) and "détecté" in texts(svg) and "résolu" in texts(svg)
+    # Each dot has its tooltip: number, time, text.
+    titles = [c.findtext(f"{SVG}title") for c in svg.iter(f"{SVG}circle")]
+    assert spaced(titles[0] or "") == "1 · 15 h 50 — étape 0"
+    assert spaced(titles[-1] or "") == "10 · 17 h 56 — étape 126"
+    assert "heures Europe/Paris (UTC+2)" in texts(svg)
 
 
 def test_more_than_500_rows_are_cut_with_a_note() -> None:

@@ -433,8 +433,9 @@ def test_chart_specs_give_a_chart_or_pm306(chart_folder: Path, block: tuple[str,
     if drawn.chart is not None:
         for lang in ("fr", "en"):
             figure = draw_chart(drawn.chart, lang, "chart-1")
-            (svg,) = re.findall(r"<svg\b.*?</svg>", figure, re.DOTALL)
-            ET.fromstring(svg)  # well-formed
+            wide, narrow = re.findall(r"<svg\b.*?</svg>", figure, re.DOTALL)
+            ET.fromstring(wide)  # well-formed, both
+            ET.fromstring(narrow)
 
 
 # --- slugs -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import math
 
 from pmgen.charts.data import ChartData, local_time, markers_in_range, windows_in_range
 from pmgen.charts.formatting import coord
-from pmgen.charts.layout import CHAR, WIDTH, Rows, Scale, fit, free_row
+from pmgen.charts.layout import Rows, Scale, fit, free_row, text_width
 from pmgen.charts.svg import element, path_el, text_el
 from pmgen.charts.ticks import time_step, time_tick_label, zone_ticks
 
@@ -23,18 +23,20 @@ def x_axis(data: ChartData, xs: Scale, bottom: float) -> list[str]:
             ticks.append((moment.timestamp(), time_tick_label(moment, step, days, data.lang)))
     else:
         names = [fit(str(x), 120) for x in data.chart.x]
-        every = math.ceil((max(len(n) for n in names) * CHAR + 8) / (xs(1.0) - xs(0.0)))
+        every = math.ceil((max(text_width(n) for n in names) + 8) / (xs(1.0) - xs(0.0)))
         ticks = [(float(i), (names[i],)) for i in range(0, len(names), max(1, every))]
     out, edge = [], -math.inf
     for position, lines in ticks:
-        x, width = xs(position), max(len(line) for line in lines) * CHAR
-        centre = min(max(x, width / 2 + 2), WIDTH - width / 2 - 2)
+        x, width = xs(position), max(text_width(line) for line in lines)
+        centre = min(max(x, width / 2 + 2), data.frame.width - width / 2 - 2)
         if centre - width / 2 < edge + 6:
             continue  # it would overlap the previous label
         edge = centre + width / 2
         out.append(path_el(f"M{coord(x)} {coord(bottom)}v4"))
         out += [
-            text_el(line, centre, bottom + 16 + 14 * i, "middle") for i, line in enumerate(lines)
+            # 19 below the axis: clear of the lowest y label, which sits on the axis line.
+            text_el(line, centre, bottom + 19 + 14 * i, "middle")
+            for i, line in enumerate(lines)
         ]
     return out
 
@@ -64,7 +66,7 @@ def top_labels(data: ChartData, xs: Scale, top: float, bottom: float, rows: int 
     out = []
     for anchor, label, css, beside in (item for item in items if item[1].strip()):
         text = fit(label, right - left - 8)
-        width = len(text) * CHAR
+        width = text_width(text)
         x = anchor + 4
         if beside and x + width > right - 2:  # a marker label goes left of its line
             x = anchor - 4 - width

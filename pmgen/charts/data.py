@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from pmgen.charts.clock import clock_text, day_text, display_zone, epoch_seconds
+from pmgen.charts.layout import Frame
 from pmgen.charts.model import KINDS, Chart, Marker, Window
 from pmgen.charts.words import WORDS
 
@@ -27,6 +28,7 @@ class ChartData:
     low: float  # x domain
     high: float
     slot: float  # the x distance one bar group may fill
+    frame: Frame = field(default_factory=Frame)  # the viewBox drawn in
 
     @property
     def words(self) -> dict[str, str]:
@@ -41,10 +43,11 @@ class ChartData:
         return all(v is None for values in self.values for v in values)
 
 
-def prepare(chart: Chart, lang: str) -> ChartData:
+def prepare(chart: Chart, lang: str, frame: Frame | None = None) -> ChartData:
     """Check the chart and put its x values in drawing order with their positions."""
     if chart.kind not in KINDS:
         raise ValueError(f"chart kind must be one of {', '.join(KINDS)}, not {chart.kind!r}")
+    frame = frame or Frame()
     zone = display_zone(chart.timezone)
     language = "fr" if lang.lower().startswith("fr") else "en"
     if chart.kind == "timeline":
@@ -52,7 +55,7 @@ def prepare(chart: Chart, lang: str) -> ChartData:
         order = tuple(sorted(range(len(stamps)), key=stamps.__getitem__))
         positions = tuple(stamps[i] for i in order)
         low, high = _timeline_domain(chart, positions, zone)
-        return ChartData(chart, language, zone, True, order, positions, (), low, high, 0.0)
+        return ChartData(chart, language, zone, True, order, positions, (), low, high, 0.0, frame)
     timed = all(isinstance(x, dt.datetime) for x in chart.x) and bool(chart.x)
     if not timed and not all(isinstance(x, str) for x in chart.x):
         raise ValueError("x values must be all datetimes or all strings")
@@ -70,7 +73,7 @@ def prepare(chart: Chart, lang: str) -> ChartData:
         positions = tuple(float(i) for i in order)
     values = tuple(tuple(_finite(s.values[i]) for i in order) for s in chart.series)
     low, high, slot = _x_domain(chart.kind, positions, timed)
-    return ChartData(chart, language, zone, timed, order, positions, values, low, high, slot)
+    return ChartData(chart, language, zone, timed, order, positions, values, low, high, slot, frame)
 
 
 def _finite(value: float | None) -> float | None:

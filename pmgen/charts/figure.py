@@ -1,4 +1,10 @@
-"""The whole chart: a <figure> holding the SVG and its data table."""
+"""The whole chart: a <figure> holding a wide and a narrow SVG, and its data table.
+
+The wide drawing (640 units across) scales to the page; on a phone it would shrink its text
+to 7 px, so a narrow drawing (360 across; a vertical timeline) replaces it there. The theme
+shows one of the two with a media query (`.chart-wide`, `.chart-narrow`); the hidden one is
+`display: none`, out of the accessibility tree too.
+"""
 
 from __future__ import annotations
 
@@ -6,50 +12,57 @@ import re
 
 from pmgen.charts.data import ChartData, prepare
 from pmgen.charts.description import description
-from pmgen.charts.formatting import one_line, xml_text
-from pmgen.charts.layout import WIDTH, fit
+from pmgen.charts.formatting import coord, one_line, xml_text
+from pmgen.charts.layout import NARROW, WIDTH, Frame, fit
 from pmgen.charts.model import Chart
 from pmgen.charts.plot import draw_plot
 from pmgen.charts.svg import style_el, text_el
 from pmgen.charts.table import data_table
 from pmgen.charts.timeline import draw_timeline
+from pmgen.charts.vertical import draw_vertical
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
-def draw_chart(chart: Chart, lang: str, chart_id: str) -> str:
-    """A <figure class="chart"> with an inline accessible SVG and its data table."""
+def draw_chart(chart: Chart, lang: str, chart_id: str, height: float = 320.0) -> str:
+    """A <figure class="chart"> with two inline accessible SVGs and the data table."""
     if not _ID.match(chart_id):
         raise ValueError(f"chart_id must be a letter then letters, digits, - or _: {chart_id!r}")
-    data = prepare(chart, lang)
+    wide = prepare(chart, lang, Frame(WIDTH, height))
+    narrow = prepare(chart, lang, Frame(NARROW, round(height * 0.8)))
     return "\n".join(
         [
             f'<figure class="chart chart-{chart.kind}" id="{chart_id}">',
-            *_svg(data, chart_id),
-            f"<details><summary>{data.words['data']}</summary>",
-            *data_table(data),
+            *_svg(wide, chart_id, "chart-wide", style_el(chart_id)),
+            *_svg(narrow, f"{chart_id}-narrow", "chart-narrow", ""),
+            f"<details><summary>{wide.words['data']}</summary>",
+            *data_table(wide),
             "</details>",
             "</figure>",
         ]
     )
 
 
-def _svg(data: ChartData, chart_id: str) -> list[str]:
-    """The whole <svg> element, one element a line."""
-    chart, words = data.chart, data.words
-    height = 160 if chart.kind == "timeline" else 320
+def _svg(data: ChartData, svg_id: str, css: str, style: str) -> list[str]:
+    """One whole <svg> element, one element a line."""
+    chart, words, width = data.chart, data.words, data.frame.width
     title = one_line(chart.title) or words[chart.kind]
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'style="height:auto" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        'font-family="system-ui, sans-serif" font-size="12" fill="currentColor">',
-        f'<title id="{chart_id}-title">{xml_text(title)}</title>',
-        f'<desc id="{chart_id}-desc">{xml_text(description(data))}</desc>',
-        style_el(chart_id),
-        text_el(fit(title, WIDTH - 16), 8, 16, font_weight="bold"),
-    ]
+    height = data.frame.height
     if data.empty:
-        out.append(text_el(words["no_data"], WIDTH / 2, height / 2 + 8, "middle", font_size=14))
+        body = [text_el(words["no_data"], width / 2, height / 2 + 8, "middle", font_size=14)]
+    elif chart.kind == "timeline":
+        body, height = (draw_vertical if data.frame.narrow else draw_timeline)(data)
     else:
-        out += draw_timeline(data) if chart.kind == "timeline" else draw_plot(data)
-    return [*out, "</svg>"]
+        body = draw_plot(data)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {coord(width)} '
+        f'{coord(height)}" width="100%" style="height:auto" role="img" '
+        f'aria-labelledby="{svg_id}-title {svg_id}-desc" '
+        'font-family="system-ui, sans-serif" font-size="12" fill="currentColor">',
+        f'<title id="{svg_id}-title">{xml_text(title)}</title>',
+        f'<desc id="{svg_id}-desc">{xml_text(description(data))}</desc>',
+        *([style] if style else []),
+        text_el(fit(title, width - 16, 12), 8, 16, font_weight="bold"),
+        *body,
+        "</svg>",
+    ]

@@ -7,22 +7,23 @@ from collections.abc import Sequence
 from pmgen.charts.axes import marker_lines, top_labels, window_rects, x_axis
 from pmgen.charts.data import ChartData
 from pmgen.charts.formatting import coord, tick_texts
-from pmgen.charts.layout import CHAR, WIDTH, Scale, fit
+from pmgen.charts.layout import Scale, fit, text_width
 from pmgen.charts.svg import attributes, dash, element, path_el, series_class, text_el
 from pmgen.charts.ticks import nice_ticks
 
 
 def draw_plot(data: ChartData) -> list[str]:
     """A line, area or bar chart: legend, unit, y grid, windows, series, x axis, markers."""
-    chart = data.chart
+    chart, width, height = data.chart, data.frame.width, data.frame.height
     out, y = _legend(data)
     if chart.unit:
         y += 18
-        out.append(text_el(fit(chart.unit, WIDTH - 16), 8, y))
+        out.append(text_el(fit(chart.unit, width - 16), 8, y))
     ticks = _y_ticks(data)
     labels = tick_texts(ticks, data.lang)
-    left = max(40.0, max(len(t) for t in labels) * CHAR + 14)
-    top, bottom, right = y + 12.0, 264.0, WIDTH - 16.0
+    left = max(40.0, max(text_width(t) for t in labels) + 14)
+    bottom = height - (56.0 if data.timed or chart.x_label else 40.0)
+    top, right = y + 12.0, width - 16.0
     xs, ys = Scale(data.low, data.high, left, right), Scale(ticks[0], ticks[-1], bottom, top)
     grid = "".join(f"M{coord(left)} {coord(ys(t))}H{coord(right)}" for t in ticks)
     out.append(path_el(grid, "grid", stroke_opacity="0.15"))
@@ -39,7 +40,8 @@ def draw_plot(data: ChartData) -> list[str]:
     out.append(path_el(f"M{coord(left)} {coord(bottom)}H{coord(right)}", "axis"))
     out += x_axis(data, xs, bottom)
     if chart.x_label:
-        out.append(text_el(fit(chart.x_label, right - left), (left + right) / 2, 312, "middle"))
+        label = fit(chart.x_label, right - left)
+        out.append(text_el(label, (left + right) / 2, height - 8, "middle"))
     return out + marker_lines(data, xs, top, bottom) + top_labels(data, xs, top, bottom)
 
 
@@ -66,8 +68,8 @@ def _legend(data: ChartData) -> tuple[list[str], float]:
     y += 18
     for index, series in enumerate(data.chart.series):
         name = fit(series.name, 200)
-        width = 26 + len(name) * CHAR + 18
-        if x + width > WIDTH - 8 and x > 8:
+        width = 26 + text_width(name) + 18
+        if x + width > data.frame.width - 8 and x > 8:
             x, y = 8.0, y + 18
         out += [_swatch(data, index, x, y), text_el(name, x + 26, y)]
         x += width

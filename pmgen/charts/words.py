@@ -35,6 +35,8 @@ events | {} événements | {} events
 category1 | 1 catégorie ({1}) | 1 category ({1})
 categories | {} catégories de {} à {} | {} categories from {} to {}
 left_out | {} lignes non affichées sur {}. | {} of {} rows not shown.
+zone | heures {} | times in {}
+quiet | {} sans événement, non dessinées | {} without events, not drawn
 months | janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc. | Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec
 """  # noqa: E501
 

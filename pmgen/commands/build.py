@@ -136,6 +136,7 @@ def _build(
     site = SiteInfo(
         config.title, config.lang, options.site_url, config.html == "escape", today, indexed
     )
+    site = replace(site, required=tuple(map(config.section_spec, config.required)))
     rendered = {item.path: (item.key, item.fragments) for item in published}
     context = digest(repr(config), str(cwd), _templates_digest(config))
     plan = plan_pages(library, rendered, site, context, reusable.page_keys if reusable else {})

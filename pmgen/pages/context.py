@@ -7,12 +7,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pmgen.i18n import format_date, format_duration, words
-from pmgen.pages.actions import actions_view
-from pmgen.pages.fragments import ROOT, Linked
+from pmgen.charts import draw_chart
+from pmgen.i18n import format_date, plural, plural_forms, words
+from pmgen.model import SectionSpec
+from pmgen.pages.actions import action_facets, actions_view
+from pmgen.pages.article import (
+    body_parts,
+    facts,
+    figures,
+    missing_sections,
+    open_summary,
+    zone_note,
+)
+from pmgen.pages.dashboard import entry_facets, entry_row, tiles, with_filters
+from pmgen.pages.fragments import Linked
 from pmgen.pages.incident import incident_view
 from pmgen.pages.library import TAXONOMIES, Entry, Library, Term, root_of, term_url
-from pmgen.pages.stats import stats_view
+from pmgen.pages.severity import severity_rank
+from pmgen.pages.stats import months_between, per_month, stats_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +37,7 @@ class SiteInfo:
     escape_html: bool
     today: dt.date
     search: bool = False
+    required: tuple[SectionSpec, ...] = ()  # the required sections, to show the missing ones
 
 
 def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
@@ -43,59 +56,53 @@ def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
 
 
 def listing(
-    entries: tuple[Entry, ...], root: str, summaries: Mapping[str, str]
+    entries: tuple[Entry, ...], root: str, summaries: Mapping[str, str], site: SiteInfo
 ) -> list[dict[str, Any]]:
-    """Entries as listed on the index and term pages, summaries linked from that page."""
-    items = []
-    for entry in entries:
-        fields = entry.postmortem.fields
-        items.append(
-            {
-                "title": entry.title,
-                "url": f"{root}{entry.url}index.html",
-                "lang": fields.lang,
-                "date": entry.date.isoformat(),
-                "date_text": format_date(entry.date, fields.lang),
-                "severity": fields.severity,
-                "services": list(fields.services),
-                "status": fields.status,
-                "summary_html": summaries[entry.url].replace(ROOT, root),
-                "duration": _impact(entry, fields.lang),
-                "actions_open": len(entry.postmortem.incident.open_actions),
-                "actions_total": len(entry.postmortem.incident.actions),
-            }
-        )
-    return items
-
-
-def _impact(entry: Entry, lang: str) -> str | None:
-    span = entry.postmortem.incident.durations.impact
-    return format_duration(span, lang) if span is not None else None
+    """Entries as listed on the index and term pages (table rows), summaries linked from there."""
+    rows = [entry_row(entry, root, summaries, site.required) for entry in entries]
+    for row in rows:
+        row["duration"] = row["impact"]  # the name templates written before 0.x used
+        row["classes"] = ""
+    return rows
 
 
 def index_context(library: Library, site: SiteInfo, summaries: Mapping[str, str]) -> dict[str, Any]:
-    """The home page: every postmortem, newest first, grouped by year."""
+    """The home page: tiles, incidents per month, every postmortem as a filterable table row."""
+    lang = site.lang
+    rows = listing(library.entries, "", summaries, site)
+    groups = entry_facets(rows, lang)
+    dated = sorted(e.date for e in library.entries)
+    months = months_between(dated[0], dated[-1]) if dated else []
+    chart = per_month(list(library.entries), months, lang)
     return {
-        "site": site_context(site, "", site.lang),
+        "site": site_context(site, "", lang),
         "page_title": site.title,
+        "tiles": tiles(library, site.today, lang),
+        "chart": draw_chart(chart, lang, "index-per-month", 150.0) if months else "",
+        "rows": rows,
+        "facets": groups,
+        "filter_css": with_filters(rows, groups, lang),
+        "count": len(library.entries),
+        "count_text": plural("count", len(library.entries), lang),
+        "shown_forms": plural_forms("shown", lang),
         "years": [
             {
                 "name": term.name,
                 "url": f"{term.url}index.html",
-                "entries": listing(term.entries, "", summaries),
+                "entries": [r for r in rows if r["year"] == term.name],
             }
             for term in library.years()
         ],
-        "count": len(library.entries),
     }
 
 
 def postmortem_context(
     library: Library, position: int, site: SiteInfo, fragments: Linked
 ) -> dict[str, Any]:
-    """One postmortem page: metadata panel, contents, body, neighbours."""
+    """One postmortem page: header band, body with its action tables, details, neighbours."""
     entry = library.entries[position]
     postmortem, fields = entry.postmortem, entry.postmortem.fields
+    lang = fields.lang
     root = root_of(entry.url)
     newer = library.entries[position - 1] if position > 0 else None
     older = library.entries[position + 1] if position + 1 < len(library.entries) else None
@@ -103,27 +110,45 @@ def postmortem_context(
     def term(kind: str, name: str) -> dict[str, str]:
         return {"name": name, "url": f"{root}{term_url(kind, name)}index.html"}
 
-    incident = incident_view(entry, fields.lang, site.today, fragments.timeline_html)
+    incident = incident_view(entry, lang, site.today, fragments.timeline_html)
+    incident["figures"] = figures(postmortem.incident, lang)
+    incident["zone_note"] = zone_note(postmortem.incident, lang)
+    incident["open_summary"] = open_summary(postmortem.incident, site.today, lang)
+    missing = missing_sections(postmortem, site.required, lang)
     toc = [
         {"id": h.anchor, "text": h.text, "level": h.level}
         for h in postmortem.headings
         if h.level in (2, 3)
     ]
+    for item in missing:  # in the table of contents where it is in the page
+        at = next((i for i, t in enumerate(toc) if t["id"] == item["before"]), len(toc))
+        toc.insert(at, {"id": item["id"], "text": item["title"], "level": 2})
+    lead, parts = body_parts(
+        fragments.body_html, postmortem.incident.actions, missing, site.today, lang
+    )
+    severity = term("severity", fields.severity) if fields.severity else None
+    if severity is not None:
+        severity["rank"] = severity_rank(fields.severity)
     return {
-        "site": site_context(site, root, fields.lang),
+        "site": site_context(site, root, site.lang),
+        "words": words(lang),
         "page_title": entry.title,
         "title": entry.title,
-        "lang": fields.lang,
+        "lang": lang,
         "date": entry.date.isoformat(),
-        "date_text": format_date(entry.date, fields.lang),
+        "date_text": format_date(entry.date, lang),
         "year": {"name": str(entry.date.year), "url": f"{root}{entry.date.year}/index.html"},
-        "severity": term("severity", fields.severity) if fields.severity else None,
+        "severity": severity,
         "status": fields.status,
         "services": [term("services", name) for name in fields.services],
         "tags": [term("tags", name) for name in fields.tags],
         "authors": list(fields.authors),
         "toc": toc,
         "body_html": fragments.body_html,
+        "lead_html": lead,
+        "body_parts": parts,
+        "impact": postmortem.details.impact,
+        "facts": facts(postmortem.details, lang),
         "incident": incident,
         "pagefind_meta": pagefind_meta(entry),
         "newer": _neighbour(newer, root),
@@ -134,7 +159,11 @@ def postmortem_context(
 def _neighbour(entry: Entry | None, root: str) -> dict[str, str] | None:
     if entry is None:
         return None
-    return {"title": entry.title, "url": f"{root}{entry.url}index.html"}
+    return {
+        "title": entry.title,
+        "url": f"{root}{entry.url}index.html",
+        "lang": entry.postmortem.fields.lang,
+    }
 
 
 def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict[str, Any]:
@@ -145,8 +174,16 @@ def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict
         "page_title": words(site.lang)[kind],
         "kind": kind,
         "terms": [
-            {"name": t.name, "url": f"{root}{t.url}index.html", "count": len(t.entries)}
-            for t in terms
+            {
+                "name": t.name,
+                "url": f"{root}{t.url}index.html",
+                "count": len(t.entries),
+                "count_text": plural("count", len(t.entries), site.lang),
+                "rank": severity_rank(t.name) if kind == "severity" else 0,
+            }
+            for t in sorted(
+                terms, key=lambda t: (severity_rank(t.name) or 9) if kind == "severity" else 0
+            )
         ],
     }
 
@@ -159,28 +196,42 @@ def term_context(term: Term, site: SiteInfo, summaries: Mapping[str, str]) -> di
         "page_title": term.name,
         "kind": term.kind,
         "name": term.name,
-        "entries": listing(term.entries, root, summaries),
+        "entries": listing(term.entries, root, summaries, site),
+        "count_text": plural("count", len(term.entries), site.lang),
     }
 
 
 def actions_context(library: Library, site: SiteInfo) -> dict[str, Any]:
-    """Every open action across postmortems, oldest first, overdue ones marked."""
+    """Every open action across postmortems, overdue first, filterable by owner and service."""
     root = root_of("actions/")
+    lang = site.lang
+    rows = actions_view(library, root, site.today, lang)
+    groups, css = action_facets(rows, lang)
+    late = sum(1 for row in rows if row["status"] == "overdue")
+    count = plural("open_actions_count", len(rows), lang)
     return {
-        "site": site_context(site, root, site.lang),
-        "page_title": words(site.lang)["open_actions"],
-        "actions": actions_view(library, root, site.today, site.lang),
+        "site": site_context(site, root, lang),
+        "page_title": words(lang)["open_actions"],
+        "actions": rows,
+        "facets": groups,
+        "filter_css": css,
+        "count_text": count + (f" · {plural('overdue_count', late, lang)}" if late else ""),
+        "shown_forms": plural_forms("shown", lang),
     }
 
 
 def stats_context(library: Library, site: SiteInfo) -> dict[str, Any]:
-    """Incidents per month, impact, time to resolve per quarter, by severity and service."""
+    """Tiles, incidents and impact per month, the time-to-resolve trend, by severity, service."""
     root = root_of("stats/")
+    lang = site.lang
     return {
-        "site": site_context(site, root, site.lang),
-        "page_title": words(site.lang)["stats"],
-        "charts": stats_view(library, site.lang),
+        "site": site_context(site, root, lang),
+        "page_title": words(lang)["stats"],
+        "tiles": tiles(library, site.today, lang),
+        "charts": stats_view(library, lang),
         "count": len(library.entries),
+        "count_text": plural("count", len(library.entries), lang),
+        "p90_note": words(lang)["p90_note"],
     }
 
 
@@ -205,7 +256,11 @@ def search_context(library: Library, site: SiteInfo) -> dict[str, Any]:
         "site": site_context(site, root, site.lang),
         "page_title": said["search"],
         "filters": filters,
-        "search_words": {"results": said["search_results"], "none": said["search_none"]},
+        "search_words": {
+            "results": said["search_results"],
+            "none": said["search_none"],
+            "forms": plural_forms("results", site.lang),
+        },
     }
 
 
@@ -222,6 +277,7 @@ def pagefind_meta(entry: Entry) -> list[str]:
         "date_text": format_date(entry.date, fields.lang),
         "year": str(entry.date.year),
         "severity": fields.severity or "",
+        "rank": str(severity_rank(fields.severity)) if fields.severity else "",
         "services": "|".join(fields.services),
     }
     return [f"{key}:{value}" for key, value in pairs.items() if value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from pmgen.model import OutputFile
 from pmgen.pages.context import (
@@ -31,7 +32,9 @@ def render_pages(
 ) -> Iterator[OutputFile]:
     """The site's HTML pages in a stable order: every listing page, and the page of each
     postmortem whose fragments are given (the others are known to be up to date)."""
-    yield render_page(env, "index.html", "index.html", index_context(library, site, summaries))
+    index = index_context(library, site, summaries)
+    yield render_page(env, "index.html", "index.html", index)
+    yield _filters("", index)
     total = len(library.entries)
     for number, entry in enumerate(library.entries, start=1):
         if entry.url in fragments:
@@ -46,8 +49,15 @@ def render_pages(
         for term in terms:
             context = term_context(term, site, summaries)
             yield render_page(env, "term.html", f"{term.url}index.html", context)
-    yield render_page(env, "actions.html", "actions/index.html", actions_context(library, site))
+    actions = actions_context(library, site)
+    yield render_page(env, "actions.html", "actions/index.html", actions)
+    yield _filters("actions/", actions)
     yield render_page(env, "stats.html", "stats/index.html", stats_context(library, site))
     if site.search:
         yield render_page(env, "search.html", "search/index.html", search_context(library, site))
     yield render_page(env, "404.html", "404.html", not_found_context(site))
+
+
+def _filters(folder: str, context: dict[str, Any]) -> OutputFile:
+    """The page's filter rules as a style sheet beside it (`filters.css`): no inline style."""
+    return OutputFile(f"{folder}filters.css", (context["filter_css"] + "\n").encode("utf-8"))

@@ -51,6 +51,16 @@ def find_due(text: str) -> dt.date | None:
     return parse_due(match["date"]) if match else None
 
 
+def without_metadata(text: str) -> str:
+    """The item's text without what the table shows apart: owner mentions and the due date
+    (`@camille échéance : 2021-10-15`, `(owner: Marta)`), nor the separators left dangling."""
+    for pattern in (_DUE, *_OWNER_PATTERNS):
+        text = pattern.sub(" ", text)
+    text = re.sub(r"\(\s*\)", " ", text)
+    text = re.sub(r"\s+([.,])", r"\1", re.sub(r"\s+", " ", text))
+    return text.strip(" \t,;—–-:").strip() or text.strip()
+
+
 def _links(token: Token) -> tuple[str, ...]:
     return tuple(
         str(child.attrGet("href"))

@@ -10,6 +10,7 @@ from pmgen.i18n import words
 from pmgen.model import Document, Postmortem
 from pmgen.pauses import pause_point
 from pmgen.read.chartspecs import read_charts
+from pmgen.read.details import read_details
 from pmgen.read.fields import read_fields
 from pmgen.read.incident import read_incident
 from pmgen.read.linked import resolve_links
@@ -44,8 +45,9 @@ def parse_document(document: Document, config: Config) -> Parsed:
     sections = find_sections(tokens, headings, config.sections, document.body_line, body_lines)
     incident, incident_found = read_incident(document, fields, tokens, sections, config.timezone)
     charts, chart_found = read_charts(document, tokens, incident, words(fields.lang))
+    details, details_found = read_details(document)
     if document.front_matter_valid:
-        found = (*found, *incident_found)
+        found = (*found, *incident_found, *details_found)
     hrefs = (link.target for link in iter_links(tokens))
     postmortem = Postmortem(
         document=document,
@@ -58,6 +60,7 @@ def parse_document(document: Document, config: Config) -> Parsed:
         incident=incident,
         charts=charts,
         diagnostics=(*found, *chart_found),
+        details=details,
     )
     return Parsed(postmortem, tuple(tokens))
 

@@ -6,6 +6,8 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var words = { results: form.getAttribute("data-results"), none: form.getAttribute("data-none") };
+  var forms = JSON.parse(form.getAttribute("data-forms") || "{}");
+  var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(form.getAttribute("data-lang")) : null;
   var root = form.getAttribute("data-root");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-meta]"));
   var pagefind = null;
@@ -38,10 +40,24 @@
     return fragment;
   }
 
+  function counted(n) {
+    /* "1 résultat", "3 results": the plural form CLDR gives n (the same rules Babel uses). */
+    var form = forms[rules ? rules.select(n) : (n === 1 ? "one" : "other")] || forms.other;
+    return form ? form.replace("{n}", n) : words.results.replace("{n}", n);
+  }
+
+  function badge(text, css) {
+    var span = document.createElement("span");
+    span.className = "badge " + css;
+    span.textContent = text;
+    return span;
+  }
+
   function show(results) {
     list.textContent = "";
     results.forEach(function (data) {
       var item = document.createElement("li");
+      item.className = "search-result";
       var heading = document.createElement("h2");
       heading.className = "entry-title";
       var link = document.createElement("a");
@@ -50,9 +66,22 @@
       heading.appendChild(link);
       var meta = document.createElement("p");
       meta.className = "entry-meta";
-      meta.textContent = [data.meta.date_text, data.meta.severity, (data.meta.services || "")
-        .split("|").join(", ")].filter(Boolean).join(" · ");
+      if (data.meta.date_text) {
+        var when = document.createElement("span");
+        when.className = "nowrap";
+        when.textContent = data.meta.date_text;
+        meta.appendChild(when);
+        meta.appendChild(document.createTextNode(" "));
+      }
+      if (data.meta.severity) {
+        var rank = /^[0-4]$/.test(data.meta.rank || "") ? data.meta.rank : "0";
+        meta.appendChild(badge(data.meta.severity, "severity sev-" + rank));
+      }
+      (data.meta.services || "").split("|").filter(Boolean).forEach(function (service) {
+        meta.appendChild(badge(service, "service"));
+      });
       var text = document.createElement("p");
+      text.className = "search-excerpt";
       text.appendChild(excerpt(data.excerpt || ""));
       item.appendChild(heading);
       item.appendChild(meta);
@@ -70,7 +99,7 @@
     }).then(function (found) {
       if (ticket !== latest) { return; }
       var kept = found.filter(function (data) { return matches(data.meta); }).slice(0, 50);
-      status.textContent = kept.length ? words.results.replace("{n}", kept.length) : words.none;
+      status.textContent = kept.length ? counted(kept.length) : words.none;
       show(kept);
     }).catch(unavailable);
   }
