@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -108,15 +110,40 @@ def _build(
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
     if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
+    with contextlib.ExitStack() as stack:
+        if cache.enabled:
+            store = cache
+        else:  # no cache: the rendered bodies wait in a private spill file instead
+            spill = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pmgen-")))
+            store = stack.enter_context(contextlib.closing(Cache(spill / "fragments.sqlite3")))
+        return _stages(config, options, cwd, today, progress, cache, store, last, fingerprint)
+
+
+def _stages(
+    config: Config,
+    options: BuildOptions,
+    cwd: Path,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None,
+    cache: Cache,
+    store: Cache,
+    last: LastBuild | None,
+    fingerprint: str,
+) -> BuildResult:
+    """Every stage of a build that is not a no-op."""
     # Imported here, past the no-op check: parsing and rendering bring markdown-it, Jinja, Babel.
     from pmgen.commands.lint import lint_files
-    from pmgen.commands.parse import parse_files
+    from pmgen.commands.parse import StoredFragments, parse_files
     from pmgen.pages.assemble import assemble, plan_pages
     from pmgen.pages.context import SiteInfo
     from pmgen.pages.library import build_library
 
+    output = options.output.resolve()
+    search = options.search and config.search and search_available()
     used: set[str] = set()
-    run = parse_files([options.source], config, cwd, cache=cache, render=True, used=used)
+    run = parse_files(
+        [options.source], config, cwd, cache=cache, render=True, used=used, store=store.path
+    )
     results = run.results
     drafts_left_out = 0 if options.drafts else sum(1 for item in results if item.draft)
     # A draft left out of the site is not the site's problem: its findings are lint's business.
@@ -137,9 +164,11 @@ def _build(
         config.title, config.lang, options.site_url, config.html == "escape", today, indexed
     )
     site = replace(site, required=tuple(map(config.section_spec, config.required)))
-    rendered = {item.path: (item.key, item.fragments) for item in published}
+    rendered = {item.path: (item.key, item.rendered) for item in published}
+    stored = StoredFragments(store, {item.path: item for item in published}, config, cwd)
     context = digest(repr(config), str(cwd), _templates_digest(config))
-    plan = plan_pages(library, rendered, site, context, reusable.page_keys if reusable else {})
+    previous = reusable.page_keys if reusable else {}
+    plan = plan_pages(library, rendered, stored, site, context, previous)
     built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
     rendered_pages = {f"{url}index.html" for url in plan.fragments}
     kept = frozenset(path for path in plan.keys if path not in rendered_pages)
@@ -176,7 +205,7 @@ def _remember(cache: Cache, output: Path, last: LastBuild, used: set[str]) -> No
     otherwise pile up)."""
     cache.put("build", str(output), last)
     cache.flush()
-    for space in ("file", "lint"):
+    for space in ("file", "lint", "fragments"):
         cache.keep_only(space, used)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -24,7 +24,7 @@ from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
 from pmgen.lint.run import Context, inline_disabled, lint_postmortem
 from pmgen.model import Postmortem
-from pmgen.pages.fragments import Fragments, render_fragments
+from pmgen.pages.fragments import Fragments, Rendered, render_fragments
 from pmgen.read.files import MAX_BYTES, discover, display_path, read_document
 from pmgen.read.postmortem import parse_document
 
@@ -44,7 +44,7 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...]
     findings: tuple[Diagnostic, ...] = ()
     disabled: tuple[str, ...] = ()
-    fragments: Fragments | None = None
+    rendered: Rendered | None = None
     # What the day-dependent check (PM105) and draft relaxation need, without the postmortem.
     date: dt.date | None = None
     date_line: int = 1
@@ -54,7 +54,7 @@ class FileResult:
 
     def lint_only(self) -> FileResult:
         """The same file reduced to what lint needs (small and fast to load from the cache)."""
-        return replace(self, postmortem=None, fragments=None)
+        return replace(self, postmortem=None, rendered=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,11 @@ def parse_files(
     cache: Cache | None = None,
     render: bool = False,
     used: set[str] | None = None,
+    store: Path | None = None,
 ) -> ParseRun:
     """Read, parse and check every Markdown file under `paths` (restricted to `only`); with
-    `render`, also render each one's fragments. `used` collects the cache keys in use."""
+    `render`, also render each one, its body and timeline chart going to the `store` (a cache
+    file, see `StoredFragments`). `used` collects the cache keys in use."""
     found = [
         (path, _content_root(path, root, config))
         for path, root in discover(paths, config.exclude)
@@ -96,7 +98,7 @@ def parse_files(
         if cached is not None:
             results[path] = cached
     todo = [(path, root, keys.get(path, "")) for path, root in found if path not in results]
-    parsed, processes, fallback = _parse_all(todo, config, cwd, render)
+    parsed, processes, fallback = _parse_all(todo, config, cwd, render, store)
     for item in parsed:
         results[item.path] = item
         if cache is not None and item.key:
@@ -119,7 +121,11 @@ def _from_cache(cache: Cache, key: str, render: bool) -> FileResult | None:
 
 
 def _parse_all(
-    todo: list[tuple[Path, Path, str]], config: Config, cwd: Path, render: bool
+    todo: list[tuple[Path, Path, str]],
+    config: Config,
+    cwd: Path,
+    render: bool,
+    store: Path | None,
 ) -> tuple[list[FileResult], int, str | None]:
     """Parse files, across processes when there are many and more than one core."""
     workers = min(os.cpu_count() or 1, 8)
@@ -131,7 +137,7 @@ def _parse_all(
                 workers,
                 mp_context=get_context("fork"),
                 initializer=_start_worker,
-                initargs=(config, cwd, render),
+                initargs=(config, cwd, render, store),
             )
             try:
                 chunk = max(1, len(todo) // (workers * 8))
@@ -142,8 +148,11 @@ def _parse_all(
         except (OSError, BrokenProcessPool) as error:
             # No processes here (a sandbox, a container without /dev/shm): parse in this one.
             fallback = f"{type(error).__name__}: {error}"
-    _start_worker(config, cwd, render)
-    return [_parse_one(item) for item in todo], 1, fallback
+    _start_worker(config, cwd, render, store)
+    try:
+        return [_parse_one(item) for item in todo], 1, fallback
+    finally:
+        _close_store()
 
 
 _WORKER: dict[str, Any] = {}  # what each worker process was started with
@@ -159,42 +168,104 @@ def _leave_ctrl_c_to_the_parent() -> None:
         _FORK_HOOKED.append(True)
 
 
-def _start_worker(config: Config, cwd: Path, render: bool) -> None:
-    _WORKER.update(config=config, cwd=cwd, render=render)
+def _start_worker(config: Config, cwd: Path, render: bool, store: Path | None) -> None:
+    _WORKER.update(config=config, cwd=cwd, render=render, store_path=store, store=None)
+
+
+def _store() -> Cache | None:
+    """This process's own connection to the fragment store (opened after fork, on first use)."""
+    if _WORKER.get("store") is None and _WORKER.get("store_path") is not None:
+        _WORKER["store"] = Cache(_WORKER["store_path"])
+    return _WORKER.get("store")
+
+
+def _close_store() -> None:
+    store = _WORKER.pop("store", None)
+    if store is not None:
+        store.close()
 
 
 def _parse_one(item: tuple[Path, Path, str]) -> FileResult:
-    """One unit of parallel work (module-level so it pickles)."""
+    """One unit of parallel work (module-level so it pickles): the body and timeline chart go
+    to the store at once, only the small result travels back."""
     path, root, key = item
-    return parse_file(path, root, _WORKER["config"], _WORKER["cwd"], _WORKER["render"], key)
+    config, cwd = _WORKER["config"], _WORKER["cwd"]
+    if not _WORKER["render"]:
+        return parse_file(path, root, config, cwd, key=key)
+    result, fragments = parse_and_render(path, root, config, cwd, key)
+    store = _store()
+    if store is not None and fragments is not None and key:
+        store.put("fragments", key, fragments)
+        store.flush()  # a worker has no last word: each result is written when it is made
+    return result
 
 
-def parse_file(
-    path: Path, root: Path, config: Config, cwd: Path, render: bool = False, key: str = ""
-) -> FileResult:
-    """Read, parse, check (and with `render`, render) one file; an unreadable one keeps only
-    its findings."""
+def parse_file(path: Path, root: Path, config: Config, cwd: Path, key: str = "") -> FileResult:
+    """Read, parse and check one file; an unreadable one keeps only its findings."""
+    return _parse(path, root, config, cwd, key, render=False)[0]
+
+
+def parse_and_render(
+    path: Path, root: Path, config: Config, cwd: Path, key: str = ""
+) -> tuple[FileResult, Fragments | None]:
+    """Read, parse, check and render one file: the result, and its body and timeline chart."""
+    return _parse(path, root, config, cwd, key, render=True)
+
+
+def _parse(
+    path: Path, root: Path, config: Config, cwd: Path, key: str, render: bool
+) -> tuple[FileResult, Fragments | None]:
     result = read_document(path, root, display_path(path, cwd))
     if result.document is None:
-        return FileResult(path, None, result.diagnostics, result.diagnostics, key=key)
+        return FileResult(path, None, result.diagnostics, result.diagnostics, key=key), None
     parsed = parse_document(result.document, config)
     # Checked as of the last representable day, so no finding depends on today's date.
     timeless = lint_postmortem(parsed, Context(config, dt.date.max))
-    fragments = render_fragments(parsed, config.html == "escape") if render else None
+    rendered, fragments = (
+        render_fragments(parsed, config.html == "escape") if render else (None, None)
+    )
     postmortem = parsed.postmortem
-    return FileResult(
+    item = FileResult(
         path,
         postmortem,
         result.diagnostics,
         result.diagnostics + timeless,
         inline_disabled(parsed),
-        fragments,
+        rendered,
         postmortem.fields.date,
         result.document.key_lines.get("date", 1),
         postmortem.fields.is_draft,
         result.document.display_path,
         key,
     )
+    return item, fragments
+
+
+class StoredFragments(Mapping[Path, Fragments]):
+    """The body and timeline chart of each rendered file, read from the store when its page is
+    written; a file whose entry is missing (pruned, unreadable) is rendered again."""
+
+    def __init__(
+        self, store: Cache, results: Mapping[Path, FileResult], config: Config, cwd: Path
+    ) -> None:
+        self._store, self._results, self._config, self._cwd = store, results, config, cwd
+
+    def __getitem__(self, path: Path) -> Fragments:
+        item = self._results[path]
+        found = self._store.get("fragments", item.key) if item.key else None
+        if isinstance(found, Fragments):
+            return found
+        root = item.postmortem.document.root if item.postmortem else path.parent
+        _, fragments = parse_and_render(path, root, self._config, self._cwd, item.key)
+        if fragments is None:
+            raise KeyError(path)
+        return fragments
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
 
 
 def _input_key(path: Path, root: Path, context: str) -> str | None:

@@ -14,7 +14,15 @@ from pmgen.model import AssetCopy, OutputFile
 from pmgen.pages.context import SiteInfo
 from pmgen.pages.export import index_json
 from pmgen.pages.feeds import render_feed, render_sitemap
-from pmgen.pages.fragments import Fragments, Linked, link_fragments
+from pmgen.pages.fragments import (
+    ROOT,
+    Fragments,
+    Linked,
+    Rendered,
+    fill_markers,
+    link_fragments,
+    link_targets,
+)
 from pmgen.pages.library import Library
 from pmgen.pages.links import asset_copies, page_urls
 from pmgen.pages.site import render_pages
@@ -37,33 +45,63 @@ class Assembled:
     notices: tuple[str, ...]
 
 
+class LinkedPages(Mapping[str, Linked]):
+    """The linked fragments of the pages to render, by page URL, fetched and linked one at a
+    time as the pages are written (never all in memory)."""
+
+    def __init__(
+        self,
+        stale: Mapping[str, tuple[Path, Rendered]],
+        fragments: Mapping[Path, Fragments],
+        pages: Mapping[Path, str],
+    ) -> None:
+        self._stale, self._fragments, self._pages = stale, fragments, pages
+
+    def __getitem__(self, url: str) -> Linked:
+        source, rendered = self._stale[url]
+        return link_fragments(rendered, self._fragments[source], url, self._pages)
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._stale  # without fetching anything
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stale)
+
+    def __len__(self) -> int:
+        return len(self._stale)
+
+
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """Each postmortem page's key (everything it shows), the linked fragments of the pages to
-    render (those whose key changed), and every entry's summary for the listings."""
+    """Each postmortem page's key (everything it shows), the pages to render (those whose key
+    changed, linked as they are written), and every entry's summary for the listings."""
 
     keys: dict[str, str]
-    fragments: dict[str, Linked]
+    fragments: LinkedPages
     summaries: dict[str, str]
 
 
 def plan_pages(
     library: Library,
-    rendered: Mapping[Path, tuple[str, Fragments]],
+    rendered: Mapping[Path, tuple[str, Rendered]],
+    fragments: Mapping[Path, Fragments],
     site: SiteInfo,
     context: str,
     previous: Mapping[str, str],
 ) -> PagePlan:
-    """Link each postmortem's fragments now that every URL is known, and key its page by
-    everything it shows; only pages whose key changed since `previous` (the last build's keys,
-    empty for a cold build) are rendered again. `rendered` maps each source to the key of its
-    inputs and its fragments."""
+    """Key each postmortem page by everything it shows, now that every URL is known; only
+    pages whose key changed since `previous` (the last build's keys, empty for a cold build)
+    are rendered again. `rendered` maps each source to the key of its inputs and what
+    rendering it gave; `fragments` gives its body and timeline when its page is written."""
     pages = page_urls(library)
-    plan = PagePlan({}, {}, {})
+    keys: dict[str, str] = {}
+    stale: dict[str, tuple[Path, Rendered]] = {}
+    summaries: dict[str, str] = {}
     entries = library.entries
     for position, entry in enumerate(entries):
-        input_key, fragments = rendered[entry.postmortem.document.path]
-        linked = link_fragments(fragments, entry.url, pages)
+        source = entry.postmortem.document.path
+        input_key, done = rendered[source]
+        targets = link_targets(done, pages)
         around = [
             (e.title, e.url)
             for e in (
@@ -73,20 +111,15 @@ def plan_pages(
             if e is not None
         ]
         path = f"{entry.url}index.html"
-        plan.keys[path] = digest(
-            context,
-            input_key,
-            entry.url,
-            repr(site),
-            json.dumps([around, linked.targets]),
-            linked.body_html,
-            linked.summary_html,
-            linked.timeline_html,
+        keys[path] = digest(
+            context, input_key, entry.url, repr(site), json.dumps([around, targets]), done.digest
         )
-        if previous.get(path) != plan.keys[path]:
-            plan.fragments[entry.url] = linked
-        plan.summaries[entry.url] = linked.summary_html
-    return plan
+        if previous.get(path) != keys[path]:
+            stale[entry.url] = (source, done)
+        summaries[entry.url] = fill_markers(
+            done, done.summary_html, entry.url, ROOT, targets, pages
+        )
+    return PagePlan(keys, LinkedPages(stale, fragments, pages), summaries)
 
 
 def assemble(

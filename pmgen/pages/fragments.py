@@ -44,13 +44,22 @@ class PageLink:
 
 @dataclass(frozen=True, slots=True)
 class Fragments:
-    """Rendered, sanitised HTML pieces of one postmortem, with markers still to fill in."""
+    """The large rendered pieces of one postmortem (body and timeline chart), markers still to
+    fill in: kept apart from the results (in the cache) until its page is written."""
 
     body_html: str
-    summary_html: str
     timeline_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What the listings and the page plan need of a rendered postmortem: its summary, how to
+    fill its markers, and a digest of every piece (a page is written again when it changes)."""
+
+    summary_html: str
     marker: str  # the prefix of this postmortem's markers (derived from its text)
     pages: tuple[PageLink, ...]  # marker `p<n>` stands for pages[n]
+    digest: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +72,7 @@ class Linked:
     targets: tuple[str, ...]  # where each page link landed (for incremental keys)
 
 
-def render_fragments(parsed: Parsed, escape_html: bool) -> Fragments:
+def render_fragments(parsed: Parsed, escape_html: bool) -> tuple[Rendered, Fragments]:
     """Render the pieces from the tokens, with markers where page URLs will go."""
     postmortem = parsed.postmortem
     lang = postmortem.fields.lang
@@ -81,7 +90,8 @@ def render_fragments(parsed: Parsed, escape_html: bool) -> Fragments:
     summary = clean_html(render(parsed.tokens[start:end], listed))
     body = body_html(parsed, own, lang)
     timeline = timeline_chart(postmortem.incident, lang)
-    return Fragments(body, summary, timeline, marker, tuple(pages))
+    digest = hashlib.sha256("\0".join((summary, body, timeline)).encode()).hexdigest()
+    return Rendered(summary, marker, tuple(pages), digest), Fragments(body, timeline)
 
 
 def _rewriter(
@@ -124,32 +134,51 @@ def _attribute(value: str) -> str:
     return value.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
 
 
-def link_fragments(fragments: Fragments, url: str, pages: Mapping[Path, str]) -> Linked:
+def link_targets(rendered: Rendered, pages: Mapping[Path, str]) -> tuple[str, ...]:
+    """Where each page link of a postmortem lands: a page's URL, or the href as written."""
+    return tuple(
+        f"{pages[link.source]}index.html{link.tail}" if link.source in pages else link.href
+        for link in rendered.pages
+    )
+
+
+def link_fragments(
+    rendered: Rendered, fragments: Fragments, url: str, pages: Mapping[Path, str]
+) -> Linked:
     """Fill in the markers for a postmortem published at `url`; `pages` maps each published
     postmortem's resolved source to its URL. A link to an unpublished file stays as written."""
-    root = root_of(url)
-    targets = tuple(
-        f"{pages[link.source]}index.html{link.tail}" if link.source in pages else link.href
-        for link in fragments.pages
+    targets = link_targets(rendered, pages)
+    return Linked(
+        fill_markers(rendered, fragments.body_html, url, root_of(url), targets, pages),
+        fill_markers(rendered, rendered.summary_html, url, ROOT, targets, pages),
+        fragments.timeline_html,
+        targets,
     )
-    if fragments.marker not in fragments.body_html and fragments.marker not in (
-        fragments.summary_html
-    ):
-        return Linked(fragments.body_html, fragments.summary_html, fragments.timeline_html, ())
 
-    def fill(match: re.Match[str], page_root: str) -> str:
-        if match[1] != fragments.marker:
+
+def fill_markers(
+    rendered: Rendered,
+    html: str,
+    url: str,
+    page_root: str,
+    targets: tuple[str, ...],
+    pages: Mapping[Path, str],
+) -> str:
+    """The HTML with this postmortem's markers filled in, seen from a page at `page_root`."""
+    if rendered.marker not in html:
+        return html
+
+    def fill(match: re.Match[str]) -> str:
+        if match[1] != rendered.marker:
             return match[0]  # another file's marker, quoted in this one: text, not a link
         if match[2] == "root":
             return page_root
         if match[2] == "own":
             return url
-        link, target = fragments.pages[int(match[3])], targets[int(match[3])]
+        link, target = rendered.pages[int(match[3])], targets[int(match[3])]
         if link.source not in pages:
             return _attribute(target)
         path, tail = split_tail(target)
         return _attribute(page_root + urllib.parse.quote(path) + tail)
 
-    body = _MARKER.sub(lambda m: fill(m, root), fragments.body_html)
-    summary = _MARKER.sub(lambda m: fill(m, ROOT), fragments.summary_html)
-    return Linked(body, summary, fragments.timeline_html, targets)
+    return _MARKER.sub(fill, html)
