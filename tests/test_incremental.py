@@ -269,3 +269,26 @@ def test_editing_pmgen_itself_invalidates_the_cache(tmp_path: Path) -> None:
     # The title of the timeline chart is drawn into the cached fragments: it changed too.
     chart = page[page.index('id="chart-timeline') :]
     assert "Fil des événements" in chart[: chart.index("</svg>")]
+
+
+def test_an_edit_of_prose_rewrites_its_page_only(project: Project) -> None:
+    """Nothing a listing shows changed (an analysis reworded): only that page is rendered and
+    written again; the index, terms, stats, index.json… are left as they are."""
+    site = project.root / "site"
+    assert project.build(site).ok
+    before = mtimes(site)
+    project.write(
+        "2022-05-15-panne-5.md",
+        postmortem("Panne 5", "2022-05-15", "api", "[api]").replace(
+            "La base refusait les connexions.", "La base refusait toute nouvelle connexion."
+        ),
+    )
+    edited = project.build(site)
+    after = mtimes(site)
+    assert {path for path in after if after[path] != before.get(path)} == {
+        "2022/05/15/panne-5/index.html"
+    }
+    assert edited.files_written == 1
+    cold = project.root / "cold"
+    assert project.build(cold, cache=False).ok
+    assert tree(site) == tree(cold)

@@ -92,6 +92,8 @@ class LastBuild:
     result: BuildResult
     page_keys: dict[str, str]
     shards: dict[str, str]  # search shard → digest of its pages (empty: no search bundle)
+    listings: str = ""  # the key of what the listing pages show (see `listings_key`)
+    listing_files: frozenset[str] = frozenset()  # the files written with the listings
 
 
 def _build(
@@ -134,7 +136,7 @@ def _stages(
     # Imported here, past the no-op check: parsing and rendering bring markdown-it, Jinja, Babel.
     from pmgen.commands.lint import lint_files
     from pmgen.commands.parse import StoredFragments, parse_files
-    from pmgen.pages.assemble import assemble, plan_pages
+    from pmgen.pages.assemble import assemble, listings_key, plan_pages
     from pmgen.pages.context import SiteInfo
     from pmgen.pages.library import build_library
 
@@ -169,12 +171,27 @@ def _stages(
     context = digest(repr(config), str(cwd), _templates_digest(config))
     previous = reusable.page_keys if reusable else {}
     plan = plan_pages(library, rendered, stored, site, context, previous)
-    built = assemble(library, plan, site, config.root / "templates", options.updated, progress)
+    listings = listings_key(library, plan.summaries, digest(context, str(options.updated)))
+    # An edit that changes nothing the listings show rewrites its own page only.
+    same_listings = reusable is not None and reusable.listings == listings
+    built = assemble(
+        library,
+        plan,
+        site,
+        config.root / "templates",
+        options.updated,
+        progress,
+        listings=not same_listings,
+    )
     rendered_pages = {f"{url}index.html" for url in plan.fragments}
     kept = frozenset(path for path in plan.keys if path not in rendered_pages)
+    if same_listings and reusable is not None:
+        kept |= reusable.listing_files
     manifest, shards, written = _write(
         output, built, reusable, kept, frozenset(plan.keys), indexed, config.lang
     )
+    not_listings = set(plan.keys) | {copy.path for copy in built.copies}
+    listing_files = frozenset(path for path in manifest if path not in not_listings)
     notices = (*built.notices, *_notices(config, options, run.fallback))
     result = BuildResult(
         diagnostics,
@@ -186,7 +203,10 @@ def _stages(
         notices,
         processes=run.processes,
     )
-    _remember(cache, output, LastBuild(fingerprint, manifest, result, plan.keys, shards), used)
+    last_build = LastBuild(
+        fingerprint, manifest, result, plan.keys, shards, listings, listing_files
+    )
+    _remember(cache, output, last_build, used)
     return result
 
 

@@ -129,10 +129,12 @@ def assemble(
     site_templates: Path,
     updated: dt.datetime | None,
     progress: Callable[[int, int], None] | None = None,
+    listings: bool = True,
 ) -> Assembled:
-    """Every page and data file, rendered one at a time as the writer asks for them."""
+    """Every page and data file, rendered one at a time as the writer asks for them; without
+    `listings`, only the postmortem pages to render (the rest is known to be up to date)."""
     notices = () if site.site_url else (NO_SITE_URL,)
-    files = _files(library, plan, site, site_templates, updated, progress)
+    files = _files(library, plan, site, site_templates, updated, progress, listings)
     return Assembled(files, asset_copies(library), notices)
 
 
@@ -143,9 +145,12 @@ def _files(
     site_templates: Path,
     updated: dt.datetime | None,
     progress: Callable[[int, int], None] | None,
+    listings: bool,
 ) -> Iterator[OutputFile]:
     env = environment(site_templates)
-    yield from render_pages(library, site, env, plan.fragments, plan.summaries, progress)
+    yield from render_pages(library, site, env, plan.fragments, plan.summaries, progress, listings)
+    if not listings:
+        return
     if site.site_url:
         newest = library.entries[0].date if library.entries else dt.date(1970, 1, 1)
         moment = updated or dt.datetime.combine(newest, dt.time(), dt.UTC)
@@ -153,6 +158,26 @@ def _files(
         yield render_sitemap(library, site, env)
     yield index_json(library)
     yield from theme_assets(site_templates)
+
+
+def listings_key(library: Library, summaries: Mapping[str, str], context: str) -> str:
+    """Everything the pages other than the postmortems' show: each entry's URL, fields,
+    incident data, sections, front matter, details and summary (not its body). When it has not
+    changed, neither have they."""
+    parts: list[str] = [context]
+    for entry in library.entries:
+        postmortem = entry.postmortem
+        parts += [
+            entry.url,
+            repr(postmortem.fields),
+            repr(postmortem.incident),
+            repr(postmortem.details),
+            repr([(s.id, s.empty) for s in postmortem.sections]),
+            repr(sorted(postmortem.document.front_matter.items(), key=lambda item: item[0])),
+            postmortem.summary,
+            summaries[entry.url],
+        ]
+    return digest(*parts)
 
 
 def theme_assets(site_templates: Path) -> list[OutputFile]:

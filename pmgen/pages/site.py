@@ -29,12 +29,10 @@ def render_pages(
     fragments: Mapping[str, Linked],
     summaries: Mapping[str, str],
     progress: Callable[[int, int], None] | None = None,
+    listings: bool = True,
 ) -> Iterator[OutputFile]:
-    """The site's HTML pages in a stable order: every listing page, and the page of each
-    postmortem whose fragments are given (the others are known to be up to date)."""
-    index = index_context(library, site, summaries)
-    yield render_page(env, "index.html", "index.html", index)
-    yield _filters("", index)
+    """The site's HTML pages in a stable order: the page of each postmortem whose fragments are
+    given (the others are known to be up to date), then, with `listings`, every other page."""
     total = len(library.entries)
     for number, entry in enumerate(library.entries, start=1):
         if entry.url in fragments:
@@ -42,6 +40,18 @@ def render_pages(
             yield render_page(env, "postmortem.html", f"{entry.url}index.html", context)
         if progress is not None:
             progress(number, total)
+    if listings:
+        yield from listing_pages(library, site, env, summaries)
+
+
+def listing_pages(
+    library: Library, site: SiteInfo, env: Environment, summaries: Mapping[str, str]
+) -> Iterator[OutputFile]:
+    """Every page that lists postmortems or shows them together: index, taxonomies, terms,
+    actions, statistics, search and 404 (and the filter sheets beside them)."""
+    index = index_context(library, site, summaries)
+    yield render_page(env, "index.html", "index.html", index)
+    yield _filters("", index)
     for kind, terms in library.terms.items():
         if kind != "years":
             context = taxonomy_context(kind, terms, site)
