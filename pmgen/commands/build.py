@@ -108,7 +108,8 @@ def _build(
     output = options.output.resolve()
     search = options.search and config.search and search_available()
     fingerprint = _fingerprint(config, options, cwd, today, search)
-    last = cache.get("build", str(output))
+    # Keyed by pmgen's code too (as every digest is): another pmgen's record is never read.
+    last = cache.get("build", digest(str(output)))
     last = last if isinstance(last, LastBuild) else None  # none, or another pmgen's
     if last is not None and last.fingerprint == fingerprint and _unchanged(output, last, search):
         return replace(last.result, output=options.output, files_written=0, up_to_date=True)
@@ -223,7 +224,7 @@ def _notices(config: Config, options: BuildOptions, fallback: str | None) -> tup
 def _remember(cache: Cache, output: Path, last: LastBuild, used: set[str]) -> None:
     """Record the build, and keep the cache to what this content needs now (edits would
     otherwise pile up)."""
-    cache.put("build", str(output), last)
+    cache.put("build", digest(str(output)), last)
     cache.flush()
     for space in ("file", "lint", "fragments"):
         cache.keep_only(space, used)
