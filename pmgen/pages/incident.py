@@ -9,7 +9,7 @@ from pmgen.charts import Chart, Marker, Window, draw_chart
 from pmgen.i18n import format_date, format_duration, format_time, words
 from pmgen.model import Incident
 from pmgen.pages.library import Entry
-from pmgen.read.timeline import zone_named
+from pmgen.read.zones import zone_named
 
 DURATIONS = ("impact", "detect", "mitigate", "resolve")
 MILESTONES = ("started", "detected", "mitigated", "resolved")
