@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from pmgen.model import ActionItem, Section
-from pmgen.read.blocks import Block
+from pmgen.read.blocks import Block, section_blocks
 from pmgen.read.calendar import parse_day
 from pmgen.read.zones import fold
 
@@ -117,35 +117,32 @@ def read_actions(
     for start, end in ranges:
         for item in _section_items(blocks, start, end):
             items.setdefault(item.line, item)
-    inside = {i for start, end in ranges for i in range(start, end)}
-    left_out = {i for start, end in excluded for i in range(start, end)}
-    for item in _loose_items(blocks, inside | left_out):
+    skipped = bytearray(len(blocks))  # blocks already read, or where lists are no actions
+    for start, end in (*ranges, *excluded):
+        skipped[start:end] = b"\x01" * (end - start)
+    for item in _loose_items(blocks, skipped):
         items.setdefault(item.line, item)
     return tuple(items[line] for line in sorted(items))
 
 
 def _span(blocks: Sequence[Block], section: Section) -> tuple[int, int]:
-    inside = [
-        i for i, b in enumerate(blocks) if section.token_start + 2 < b.token < section.token_end
-    ]
-    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+    return section_blocks(blocks, section.token_start, section.token_end)
 
 
 def _afterwards(blocks: Sequence[Block]) -> list[tuple[int, int]]:
-    """Blocks under a heading about the weeks after the incident."""
-    spans = []
+    """Blocks under a heading about the weeks after the incident (one pass, a stack of the
+    headings still open)."""
+    spans: list[tuple[int, int]] = []
+    open_headings: list[tuple[int, int]] = []  # (depth, index) of matching headings
     for index, block in enumerate(blocks):
-        if block.kind == "heading" and block.depth <= 3 and _AFTERWARDS.search(block.text):
-            end = next(
-                (
-                    j
-                    for j in range(index + 1, len(blocks))
-                    if blocks[j].kind == "heading" and blocks[j].depth <= block.depth
-                ),
-                len(blocks),
-            )
-            spans.append((index + 1, end))
-    return spans
+        if block.kind != "heading":
+            continue
+        while open_headings and open_headings[-1][0] >= block.depth:
+            spans.append((open_headings.pop()[1] + 1, index))
+        if block.depth <= 3 and _AFTERWARDS.search(block.text[:200]):
+            open_headings.append((block.depth, index))
+    spans += [(start + 1, len(blocks)) for _, start in open_headings]
+    return sorted(spans)
 
 
 def _section_items(blocks: Sequence[Block], start: int, end: int) -> list[ActionItem]:
@@ -205,18 +202,18 @@ def _following_text(blocks: Sequence[Block], start: int, end: int) -> str:
     return following.text if following is not None and following.kind == "paragraph" else ""
 
 
-def _loose_items(blocks: Sequence[Block], skipped: set[int]) -> list[ActionItem]:
+def _loose_items(blocks: Sequence[Block], skipped: bytearray) -> list[ActionItem]:
     """`Action point:` paragraphs, and lists announced by an action label, outside sections."""
     items: list[ActionItem] = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
         index += 1
-        if index - 1 in skipped or block.quoted or block.kind not in ("paragraph", "item"):
+        if skipped[index - 1] or block.quoted or block.kind not in ("paragraph", "item"):
             continue
         if _ACTION_POINT.match(block.text):
             item = _item(block, block.text)
-            while index < len(blocks) and blocks[index].kind == "item" and index not in skipped:
+            while index < len(blocks) and blocks[index].kind == "item" and not skipped[index]:
                 if _DONE_WORDS.match(blocks[index].text):
                     item = _with_done(item, True)
                 index += 1

@@ -7,6 +7,7 @@ or two spaces, `<br>`): several events written one per line are several lines he
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -265,13 +266,41 @@ def _row(
     return position + 1
 
 
-def wrapped(block: Block, line: Line) -> bool:
-    """True when a line continues the sentence of the line before it (a plain line break
-    after `à`, `the`, a comma…): the two are one sentence, not two entries."""
-    position = block.lines.index(line)
+def wrapped(block: Block, position: int) -> bool:
+    """True when the line at `position` continues the sentence of the line before it (a plain
+    line break after `à`, `the`, a comma…): the two are one sentence, not two entries."""
+    line = block.lines[position]
     if position == 0 or not line.soft:
         return False
     previous = block.lines[position - 1].text.rstrip()
     words = previous.split()
     last = words[-1].lower().strip("*_`") if words else ""
     return last in _DANGLING or previous.endswith((",", "(", "-"))
+
+
+def section_blocks(blocks: Sequence[Block], token_start: int, token_end: int) -> tuple[int, int]:
+    """The block indices inside a section's token range, its heading left out (a bisection:
+    blocks are in token order)."""
+    start = bisect.bisect_right(blocks, token_start + 2, key=lambda b: b.token)
+    end = bisect.bisect_left(blocks, token_end, key=lambda b: b.token)
+    return (start, end) if start < end else (0, 0)
+
+
+def ancestors(blocks: Sequence[Block], starts: Sequence[int]) -> dict[int, tuple[int, ...]]:
+    """For each start index (ascending), the indices of the headings enclosing that point,
+    nearest first (one pass, a stack of open headings)."""
+    found: dict[int, tuple[int, ...]] = {}
+    stack: list[int] = []
+    wanted = sorted(set(starts))
+    position = 0
+    for index, block in enumerate(blocks):
+        while position < len(wanted) and wanted[position] == index:
+            found[index] = tuple(reversed(stack))
+            position += 1
+        if block.kind == "heading":
+            while stack and blocks[stack[-1]].depth >= block.depth:
+                stack.pop()
+            stack.append(index)
+    for start in wanted[position:]:
+        found[start] = tuple(reversed(stack))
+    return found

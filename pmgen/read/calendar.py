@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pmgen.read.zones import fold
 
@@ -69,6 +69,8 @@ WEEKDAYS = {
     },
 }
 _MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_DIGIT = re.compile(r"\d")
+_ANY_MONTH = re.compile(rf"(?<![a-z])(?:{_MONTH})(?![a-z])")
 _WEEKDAY = "|".join(WEEKDAYS)
 _ORDINAL = r"(?:er|st|nd|rd|th|e|eme)?"
 _YEAR = r"(\d{4}|['’]\d{2})"
@@ -110,6 +112,11 @@ class DayMatch:
     day: dt.date | None = None
     weekday: int | None = None
     year_written: bool = True
+    # What a day without a year (or an ambiguous `11/4/2019`) needs to be resolved later
+    # against another reference day: its month and day of month, or its two readings.
+    month: int = 0
+    dom: int = 0
+    options: tuple[dt.date, ...] = ()
 
 
 def nearest_year(month: int, day: int, reference: dt.date | None) -> dt.date | None:
@@ -139,7 +146,7 @@ def _year(text: str | None, month: int, day: int, reference: dt.date | None) -> 
         return None
 
 
-def _numeric(
+def numeric_date(
     first: int, second: int, year: int, reference: dt.date | None, lang: str
 ) -> dt.date | None:
     """`11/4/2019`: day first or month first, by which one can be a month, else the one
@@ -162,22 +169,30 @@ def find_days(text: str, reference: dt.date | None = None, lang: str = "fr") -> 
     line = text[:MAX_LINE]
     folded = fold(line)
     found: list[DayMatch] = []
-    for match in _ISO.finditer(line):
+    if not _DIGIT.search(line):  # no number: only weekdays and relative words can be here
+        return _words_only(folded, reference, found)
+    separated = "-" in line or "/" in line or "." in line
+    for match in _ISO.finditer(line) if separated else ():
         year, _, month, day = match.groups()
         found.append(_full(match, _safe_date(int(year), int(month), int(day))))
-    for match in _NUMERIC.finditer(line):
+    for match in _NUMERIC.finditer(line) if separated else ():
         first, mark, second, year = match.groups()
         # Dashes and dots are day first (European); slashes follow the reference or language.
         habit = "fr" if mark != "/" else lang
         near = reference if mark == "/" else None
-        found.append(_full(match, _numeric(int(first), int(second), int(year), near, habit)))
-    for match in _DAY_MONTH.finditer(folded):
-        month = _MONTH_NAMES[match[2]]
-        found.append(_full(match, _year(match[3], month, int(match[1]), reference), match[3]))
-    for match in _MONTH_DAY.finditer(folded):
-        month = _MONTH_NAMES[match[1]]
-        found.append(_full(match, _year(match[3], month, int(match[2]), reference), match[3]))
-    for match in _MONTH_YEAR.finditer(folded):
+        day = numeric_date(int(first), int(second), int(year), near, habit)
+        both = _both(int(first), int(second), int(year)) if mark == "/" else ()
+        found.append(replace(_full(match, day), options=both))
+    named = _ANY_MONTH.search(folded) is not None
+    for match in _DAY_MONTH.finditer(folded) if named else ():
+        month, dom = _MONTH_NAMES[match[2]], int(match[1])
+        day = _year(match[3], month, dom, reference)
+        found.append(_yearless(_full(match, day, match[3]), month, dom))
+    for match in _MONTH_DAY.finditer(folded) if named else ():
+        month, dom = _MONTH_NAMES[match[1]], int(match[2])
+        day = _year(match[3], month, dom, reference)
+        found.append(_yearless(_full(match, day, match[3]), month, dom))
+    for match in _MONTH_YEAR.finditer(folded) if named else ():
         found.append(
             DayMatch(
                 match.start(),
@@ -186,16 +201,22 @@ def find_days(text: str, reference: dt.date | None = None, lang: str = "fr") -> 
                 _safe_date(int(match[2]), _MONTH_NAMES[match[1]], 1),
             )
         )
-    for match in _STAMP.finditer(line):
-        first, second = int(match[1]), int(match[3])
-        found.append(_full(match, _short(first, second, reference, lang, match[2]), None))
-    for match in _SHORT.finditer(folded):
-        day, month = int(match[1]), int(match[2])
-        found.append(_full(match, _safe_near(month, day, reference), None))
+    for match in _STAMP.finditer(line) if separated else ():
+        month, dom = _short(int(match[1]), int(match[3]), lang, match[2])
+        found.append(_yearless(_full(match, _safe_near(month, dom, reference), None), month, dom))
+    for match in _SHORT.finditer(folded) if "/" in folded else ():
+        dom, month = int(match[1]), int(match[2])
+        found.append(_yearless(_full(match, _safe_near(month, dom, reference), None), month, dom))
+    return _words_only(folded, reference, found)
+
+
+def _words_only(folded: str, reference: dt.date | None, found: list[DayMatch]) -> list[DayMatch]:
+    """Add the weekdays and relative words of a (folded) line to `found`, overlaps dropped."""
     for match in _WEEKDAY_DAY.finditer(folded):
         weekday = WEEKDAYS[match[1]]
-        day = _weekday_day(weekday, int(match[2]), reference) if match[2] else None
-        found.append(DayMatch(match.start(), match.end(), "weekday", day, weekday, False))
+        dom = int(match[2]) if match[2] else 0
+        day = _weekday_day(weekday, dom, reference) if dom else None
+        found.append(DayMatch(match.start(), match.end(), "weekday", day, weekday, False, 0, dom))
     for match in _RELATIVE.finditer(folded):
         kind = "today" if match[1] else "yesterday" if match[2] else "next"
         found.append(DayMatch(match.start(), match.end(), kind))
@@ -204,6 +225,17 @@ def find_days(text: str, reference: dt.date | None = None, lang: str = "fr") -> 
 
 def _full(match: re.Match[str], day: dt.date | None, year: str | None = "") -> DayMatch:
     return DayMatch(match.start(), match.end(), "date", day, None, year is not None)
+
+
+def _yearless(match: DayMatch, month: int, dom: int) -> DayMatch:
+    """A day written without its year keeps its month and day, to be resolved later."""
+    return match if match.year_written else replace(match, month=month, dom=dom)
+
+
+def _both(first: int, second: int, year: int) -> tuple[dt.date, ...]:
+    """The two readings of `11/4/2019` (when both exist and differ)."""
+    readings = {d for d in (_safe_date(year, second, first), _safe_date(year, first, second)) if d}
+    return tuple(sorted(readings)) if len(readings) == 2 else ()
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -217,14 +249,11 @@ def _safe_near(month: int, day: int, reference: dt.date | None) -> dt.date | Non
     return nearest_year(month, day, reference) if 1 <= month <= 12 else None
 
 
-def _short(
-    first: int, second: int, reference: dt.date | None, lang: str, mark: str
-) -> dt.date | None:
-    """`12-05 16:21`: month first with a dash (as in ISO), day first with a slash in French;
-    a part above 12 decides."""
+def _short(first: int, second: int, lang: str, mark: str) -> tuple[int, int]:
+    """(month, day) of `12-05 16:21`: month first with a dash (as in ISO), day first with a
+    slash in French; a part above 12 decides."""
     month_first = ((mark == "-" or lang != "fr") and first <= 12) or second > 12
-    month, day = (first, second) if month_first else (second, first)
-    return _safe_near(month, day, reference)
+    return (first, second) if month_first else (second, first)
 
 
 def _weekday_day(weekday: int, day: int, reference: dt.date | None) -> dt.date | None:
@@ -258,7 +287,7 @@ def _without_overlaps(found: list[DayMatch]) -> list[DayMatch]:
             and match.kind == "date"
             and match.start - last.end <= 3
         ):
-            kept[-1] = DayMatch(last.start, match.end, "date", match.day, None, match.year_written)
+            kept[-1] = replace(match, start=last.start)
             continue
         kept.append(match)
     return kept
@@ -276,11 +305,16 @@ def weekday_near(weekday: int, reference: dt.date) -> dt.date | None:
 def resolve(match: DayMatch, context: dt.date | None, reference: dt.date | None) -> dt.date | None:
     """The day a match names: relative words count from the day in context (the reference
     for `today`), a weekday alone is the nearest such day to the day in context."""
+    near = reference or context
+    if match.kind == "date" and match.options and near is not None:
+        return min(match.options, key=lambda day: abs(day - near))
+    if match.kind == "date" and match.month and near is not None:
+        return _safe_near(match.month, match.dom, near)
     if match.kind in ("date", "month"):
         return match.day
     if match.kind == "weekday":
-        if match.day is not None:
-            return match.day
+        if match.dom:
+            return _weekday_day(match.weekday or 0, match.dom, near)
         base = context or reference
         return weekday_near(match.weekday or 0, base) if base else None
     if match.kind == "today":

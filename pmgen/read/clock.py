@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from pmgen.read.zones import ABBREVIATIONS, fold, read_zone_token
+from pmgen.read.zones import ABBREVIATIONS, ZONE_PHRASE, fold, read_zone_token
 
 MAX_LINE = 2000  # longer lines are read up to here: a time of an entry is near its start
 INVALID = "invalid"  # an offset written after a time that names no zone
@@ -83,14 +83,12 @@ def find_clocks(text: str) -> list[Clock]:
         _RANGE_JOIN.match(line[first.end : second.start]) is not None
         for first, second in pairwise(clocks)
     ]
-    return [
-        replace(
-            clock,
-            range_start=index < len(joined) and joined[index],
-            range_end=index > 0 and joined[index - 1],
-        )
-        for index, clock in enumerate(clocks)
-    ]
+    marked = []
+    for index, clock in enumerate(clocks):
+        start = index < len(joined) and joined[index]
+        end = index > 0 and joined[index - 1]
+        marked.append(replace(clock, range_start=start, range_end=end) if start or end else clock)
+    return marked
 
 
 def _clocks(line: str) -> Iterator[Clock]:
@@ -157,12 +155,9 @@ def _zone_after(line: str, end: int) -> tuple[str | None, int]:
             return ABBREVIATIONS[token], end + match.end()
     stripped = window.lstrip(" ,(")
     skipped = len(window) - len(stripped)
-    folded = fold(stripped)
-    for length in range(min(len(folded), 32), 8, -1):
-        if length < len(folded) and folded[length] not in " ),.;:—–-":
-            continue
-        candidate = folded[:length].rstrip(" )")
-        zone = read_zone_token(candidate)
+    phrase = ZONE_PHRASE.match(fold(stripped))
+    if phrase is not None and phrase.group().strip():
+        zone = read_zone_token(phrase.group())
         if zone is not None:
-            return zone, end + skipped + length
+            return zone, end + skipped + phrase.end()
     return None, end

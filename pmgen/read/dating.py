@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pmgen.read.blocks import Block
-from pmgen.read.calendar import DayMatch, find_days, leading_day
+from pmgen.read.calendar import DayMatch, find_days, leading_day, numeric_date
 from pmgen.read.zones import fold
 
 TOP_BLOCKS = 40  # date lines are looked for this far into the body
@@ -27,6 +27,7 @@ _INCIDENT_LABEL = re.compile(
     re.IGNORECASE,
 )
 _DATE_LABEL = re.compile(r"^\W*(?:date|dates|last modified|publi[ée]e? le|published|le)\b", re.I)
+_SPACED_NUMERIC = re.compile(r"(?<!\d)(\d{1,2}) (\d{1,2}) ((?:19|20)\d{2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})(?![\d-]\d)")
 
@@ -59,6 +60,12 @@ def file_name_date(name: str, lang: str = "fr") -> dt.date | None:
         for match in days:
             if match.kind == "date" and match.day is not None and match.year_written:
                 return match.day
+    numeric = _SPACED_NUMERIC.search(spaced)  # `post-mortem-8-15-2023`
+    if numeric:
+        first, second, year = (int(part) for part in numeric.groups())
+        found = numeric_date(first, second, year, None, lang)
+        if found is not None:
+            return found
     compact = _COMPACT.search(stem)
     if compact:
         try:

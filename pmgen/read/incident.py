@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from pmgen.read.clock import find_clocks
 from pmgen.read.fields import parse_date
 from pmgen.read.milestones import infer_milestones
 from pmgen.read.regions import find_regions
+from pmgen.read.stamps import Stamp
 from pmgen.read.timeline import TimelineContext, TimelineReading, read_timeline
 from pmgen.read.zones import zone_named, zone_statement
 from pmgen.rules import finding
@@ -45,7 +46,11 @@ class Reading:
 
 
 def document_zone(
-    document: Document, blocks: Sequence[Block], default_zone: str, found: list[Diagnostic]
+    document: Document,
+    blocks: Sequence[Block],
+    default_zone: str,
+    found: list[Diagnostic],
+    stamp_of: Callable[[str], Stamp],
 ) -> tuple[str, str]:
     """(zone, source): the front matter's `timezone`, else a sentence stating the zone of all
     times, else the one zone the text's zoned times share, else the configured zone."""
@@ -67,14 +72,16 @@ def document_zone(
     for block in blocks:
         if block.kind in ("paragraph", "heading") and not block.quoted:
             statement = zone_statement(block.text)
-            if statement and statement != "local" and not find_clocks(block.text):
+            if statement and statement != "local" and not find_clocks(block.text[:240]):
                 return statement, "statement"
     zones: Counter[str] = Counter()
     for block in blocks:
         if block.quoted or block.kind == "header":
             continue
         for line in block.lines:
-            zones.update(c.zone for c in find_clocks(line.text) if c.zone and c.zone != "local")
+            stamp = stamp_of(line.text)
+            clocks = (stamp.clock, *stamp.others) if stamp.clock else stamp.others
+            zones.update(c.zone for c in clocks if c.zone and c.zone != "local")
     if len(zones) == 1 and sum(zones.values()) >= TEXT_ZONES:
         return next(iter(zones)), "text"
     return default_zone, "default"
@@ -88,23 +95,30 @@ def read_incident(
     day: dt.date | None,
     lang: str,
     written: dt.date | None = None,
+    memo: dict[str, Stamp] | None = None,
 ) -> Reading:
-    """Read zone, milestones, timeline and actions; PM103 for an unusable zone or milestone."""
+    """Read zone, milestones, timeline and actions; PM103 for an unusable zone or milestone.
+    `memo` keeps each line's stamp between two readings."""
     found: list[Diagnostic] = []
-    zone_name, zone_source = document_zone(document, blocks, default_zone, found)
-    zone = zone_named(zone_name) or dt.UTC
+    raw_zone = document.front_matter.get("timezone")
+    declared_zone = zone_named(raw_zone) if isinstance(raw_zone, str) else None
+    zone = declared_zone or zone_named(default_zone) or dt.UTC
     declared = Milestones(*(_milestone(document, key, zone, found) for key in MILESTONE_KEYS))
     day = day or next((m.date() for m in _known(declared)), None)
     reference = written or day
-    regions = find_regions(blocks, sections, reference, lang)
-    context = TimelineContext(day, reference, zone_name, zone_source != "default", lang)
+    memo = memo if memo is not None else {}
+    probe = TimelineContext(day, reference, default_zone, False, lang, memo)
+    zone_name, zone_source = document_zone(document, blocks, default_zone, found, probe.stamp)
+    context = TimelineContext(day, reference, zone_name, zone_source != "default", lang, memo)
+    regions = find_regions(blocks, sections, reference, lang, context.stamp)
     timeline = read_timeline(blocks, regions, context)
     events = timeline.events
     inferred = infer_milestones(events)
     effective, sources = _effective(declared, inferred, events)
     actions = next((s for s in sections if s.id == "actions"), None)
+    shown = zone_name if zone_source == "front-matter" else _shown_zone(events, zone_name)
     incident = Incident(
-        timezone=_shown_zone(events, zone_name),
+        timezone=shown,
         declared=declared,
         effective=effective,
         events=events,

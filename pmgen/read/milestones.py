@@ -40,12 +40,11 @@ _RESOLVED = re.compile(
 _NEGATION = re.compile(r"\b(?:not|no longer|pas|plus|toujours pas|still not|n't|without|sans)\b")
 
 
-def _matching(events: Sequence[TimelineEvent], pattern: re.Pattern[str]) -> list[TimelineEvent]:
+def _matching(
+    events: Sequence[tuple[TimelineEvent, str]], pattern: re.Pattern[str]
+) -> list[TimelineEvent]:
     found = []
-    for event in events:
-        if event.time is None:
-            continue
-        text = fold(event.text[:300])
+    for event, text in events:
         match = pattern.search(text)
         if match is not None and not _NEGATION.search(
             text[max(0, match.start() - 24) : match.start()]
@@ -54,8 +53,9 @@ def _matching(events: Sequence[TimelineEvent], pattern: re.Pattern[str]) -> list
     return found
 
 
-def infer_milestones(events: Sequence[TimelineEvent]) -> Milestones:
+def infer_milestones(timeline: Sequence[TimelineEvent]) -> Milestones:
     """Started, detected, mitigated and resolved from the entries' words (None when unsaid)."""
+    events = [(event, fold(event.text[:300])) for event in timeline if event.time is not None]
     started = next(iter(_matching(events, _STARTED)), None)
     detected = next(iter(_matching(events, _DETECTED)), None)
     resolved_all = _matching(events, _RESOLVED)

@@ -18,6 +18,7 @@ from pmgen.read.language import detect_language
 from pmgen.read.linked import resolve_links
 from pmgen.read.markdown import Token, iter_links, parse, split_lines
 from pmgen.read.sections import find_headings, find_sections
+from pmgen.read.stamps import Stamp
 
 MORE_MARKER = "<!-- more -->"
 
@@ -51,13 +52,14 @@ def parse_document(document: Document, config: Config) -> Parsed:
     candidates = gather(fields.date, fields.title, document.path.name, blocks, fields.lang)
     first_guess = provisional(candidates)
     written = candidates.written
+    memo: dict[str, Stamp] = {}  # each line's stamp, read once for both readings
     reading = read_incident(
-        document, blocks, sections, config.timezone, first_guess, fields.lang, written
+        document, blocks, sections, config.timezone, first_guess, fields.lang, written, memo
     )
     date, source = choose_date(candidates, reading.timeline.first_day)
-    if date is not None and date != first_guess:
+    if date is not None and date != first_guess and reading.timeline.inherited:
         reading = read_incident(
-            document, blocks, sections, config.timezone, date, fields.lang, written
+            document, blocks, sections, config.timezone, date, fields.lang, written, memo
         )
     fields = replace(fields, date=date, date_source=source)
     incident = reading.incident

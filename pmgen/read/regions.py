@@ -7,13 +7,13 @@ say when something happened (`At **11:32** a new release went out`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pmgen.model import Section
-from pmgen.read.blocks import Block, wrapped
+from pmgen.read.blocks import Block, section_blocks, wrapped
 from pmgen.read.calendar import leading_day
-from pmgen.read.stamps import read_stamp
+from pmgen.read.stamps import Stamp, stamp_reader
 
 RUN_SHARE = 0.4  # the share of a part's lines that must open with a time
 RUN_MIN = 2
@@ -33,11 +33,11 @@ def is_day_heading(block: Block, reference: dt.date | None, lang: str) -> bool:
     return block.kind == "heading" and leading_day(block.text, reference, lang) is not None
 
 
-def is_time_heading(block: Block, reference: dt.date | None, lang: str) -> bool:
+def is_time_heading(block: Block, stamp_of: Callable[[str], Stamp]) -> bool:
     """A heading that opens with a time (`### 2022-04-15 4:35`)."""
     if block.kind != "heading":
         return False
-    stamp = read_stamp(block.text, reference, lang)
+    stamp = stamp_of(block.text)
     return stamp.clock is not None and stamp.led
 
 
@@ -46,38 +46,39 @@ def find_regions(
     sections: Sequence[Section],
     reference: dt.date | None,
     lang: str,
+    stamp_of: Callable[[str], Stamp] | None = None,
 ) -> list[Region]:
-    """The timeline regions of a document, in order."""
+    """The timeline regions of a document, in order (`stamp_of` reads a line's stamp, once)."""
+    stamp_of = stamp_of or stamp_reader(reference, lang)
     regions = [
         Region(*span, "section")
         for section in sections
         if section.id == "timeline"
-        for span in [_span(blocks, section.token_start, section.token_end)]
+        for span in [section_blocks(blocks, section.token_start, section.token_end)]
         if span[0] < span[1]
     ]
     if not regions:  # no timeline heading: the parts written as timelines
-        for start, end in _parts(blocks, reference, lang):
-            if _mostly_timed(blocks[start:end], reference, lang):
+        for start, end in _parts(blocks, reference, lang, stamp_of):
+            if _mostly_timed(blocks[start:end], stamp_of):
                 regions.append(Region(start, end, "run"))
     if not regions:
         regions = [Region(0, len(blocks), "text")] if blocks else []
     return sorted(regions, key=lambda region: region.start)
 
 
-def _span(blocks: Sequence[Block], token_start: int, token_end: int) -> tuple[int, int]:
-    """The block indices of a token range (the heading that opens it left out)."""
-    inside = [i for i, b in enumerate(blocks) if token_start + 2 < b.token < token_end]
-    return (inside[0], inside[-1] + 1) if inside else (0, 0)
-
-
-def _parts(blocks: Sequence[Block], reference: dt.date | None, lang: str) -> list[tuple[int, int]]:
+def _parts(
+    blocks: Sequence[Block],
+    reference: dt.date | None,
+    lang: str,
+    stamp_of: Callable[[str], Stamp],
+) -> list[tuple[int, int]]:
     """Block ranges between headings that are neither day nor time headings."""
     parts: list[tuple[int, int]] = []
     start = 0
     for index, block in enumerate(blocks):
         if block.kind != "heading":
             continue
-        if is_day_heading(block, reference, lang) or is_time_heading(block, reference, lang):
+        if is_day_heading(block, reference, lang) or is_time_heading(block, stamp_of):
             continue
         if index > start:
             parts.append((start, index))
@@ -87,7 +88,7 @@ def _parts(blocks: Sequence[Block], reference: dt.date | None, lang: str) -> lis
     return parts
 
 
-def _mostly_timed(part: Sequence[Block], reference: dt.date | None, lang: str) -> bool:
+def _mostly_timed(part: Sequence[Block], stamp_of: Callable[[str], Stamp]) -> bool:
     """True when enough of a part's lines open with a time."""
     lines = timed = 0
     for block in part:
@@ -96,11 +97,11 @@ def _mostly_timed(part: Sequence[Block], reference: dt.date | None, lang: str) -
         if block.kind == "item" and block.parent is not None:
             continue
         candidates = block.lines if block.kind == "paragraph" else block.lines[:1]
-        for line in candidates:
-            if block.kind == "paragraph" and wrapped(block, line):
+        for position, line in enumerate(candidates):
+            if block.kind == "paragraph" and wrapped(block, position):
                 continue
             lines += 1
-            stamp = read_stamp(line.text, reference, lang)
+            stamp = stamp_of(line.text)
             if stamp.clock is not None and stamp.led:
                 timed += 1
     return timed >= RUN_MIN and timed >= RUN_SHARE * lines

@@ -29,21 +29,28 @@ def normalise(text: str) -> str:
     return _TRAILING.sub("", folded)
 
 
+@functools.lru_cache(maxsize=64)
+def _aliases(key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
+    """(normalised alias, section id), longest alias first (ties keep the catalogue order)."""
+    pairs = [(normalise(alias), section_id) for section_id, aliases in key for alias in aliases]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
 def match_section(text: str, specs: Sequence[SectionSpec], exact: bool = False) -> str | None:
     """The id of the section whose longest alias the heading text starts with, if any; with
     `exact`, only a heading that is the alias (a parenthesis or a colon may follow)."""
-    heading = normalise(text)
-    best: tuple[int, str] | None = None
-    for spec in specs:
-        for alias in spec.aliases:
-            wanted = normalise(alias)
-            follower = heading[len(wanted) : len(wanted) + 1]
-            starts = heading.startswith(wanted) and follower in _FOLLOWERS
-            if exact:
-                starts = starts and (follower in ("(", ":") or heading[len(wanted) :].strip() == "")
-            if (heading == wanted or starts) and (best is None or len(wanted) > best[0]):
-                best = (len(wanted), spec.id)
-    return best[1] if best else None
+    heading = normalise(text[:200])
+    for wanted, section_id in _aliases(tuple((spec.id, spec.aliases) for spec in specs)):
+        if not heading.startswith(wanted):
+            continue
+        follower = heading[len(wanted) : len(wanted) + 1]
+        if heading == wanted:
+            return section_id
+        if exact and (follower in ("(", ":") or not heading[len(wanted) :].strip()):
+            return section_id
+        if not exact and follower in _FOLLOWERS:
+            return section_id
+    return None
 
 
 def _facet(text: str) -> bool:
@@ -95,9 +102,9 @@ def find_sections(
         following = opened[number + 1][0] if number + 1 < len(opened) else len(headings)
         closing = next(
             (
-                h
-                for index, h in enumerate(headings[position + 1 :], position + 1)
-                if h.level <= heading.level or index == following
+                headings[index]
+                for index in range(position + 1, len(headings))
+                if headings[index].level <= heading.level or index == following
             ),
             None,
         )
@@ -176,6 +183,9 @@ def near_miss(text: str, specs: Sequence[SectionSpec], section_id: str) -> bool:
     return False
 
 
+MAX_CANDIDATES = 300
+
+
 def misspelt_sections(
     headings: Sequence[Heading],
     sections: Sequence[Section],
@@ -187,11 +197,13 @@ def misspelt_sections(
     present = {section.id for section in sections}
     openers = {section.heading.line for section in sections}
     found: dict[str, Heading] = {}
+    # Section headings are short and near the top: a bounded number is compared.
+    candidates = [h for h in headings if h.level <= 4 and len(h.text) <= 60][:MAX_CANDIDATES]
     for section_id in wanted:
         if section_id in present:
             continue
-        for heading in headings:
-            if heading.level > 4 or heading.line in openers or heading in found.values():
+        for heading in candidates:
+            if heading.line in openers or heading in found.values():
                 continue
             if match_section(heading.text, specs) is None and near_miss(
                 heading.text, specs, section_id

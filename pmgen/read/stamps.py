@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pmgen.read.calendar import DayMatch, find_days
@@ -110,6 +111,8 @@ class Stamp:
     led: bool
     rest: str
     others: tuple[Clock, ...] = ()
+    next_day: bool = False  # `le lendemain`, `next day`, `J+1` is written on the line
+    malformed: str | None = None  # the line opens with a stamp that names no moment
 
 
 def _is_led(prefix: str, days: list[DayMatch], limit: int) -> bool:
@@ -133,10 +136,12 @@ def read_stamp(text: str, reference: dt.date | None = None, lang: str = "fr") ->
     clocks = find_clocks(line)
     days = find_days(line, reference, lang)
     chosen: Clock | None = None
+    chosen_led = False
+    next_day = any(d.kind == "next" for d in days)
     for clock in clocks:
         if clock.range_end:
             continue
-        if any(d.kind == "date" and d.day is None and 0 <= clock.start - d.end <= 4 for d in days):
+        if any(_impossible(d) and 0 <= clock.start - d.end <= 4 for d in days):
             continue  # `2021-09-31 16:00`: the day does not exist, so neither does the moment
         led = _is_led(line, days, clock.start)
         dated = any(0 <= clock.start - d.end <= 4 for d in days if d.kind == "date")
@@ -144,13 +149,15 @@ def read_stamp(text: str, reference: dt.date | None = None, lang: str = "fr") ->
             clock = replace(clock, introduced=True)  # `11/4/2019 11:17am`: a date's time
         if clock.bare and not (led or clock.introduced):
             continue
-        chosen = clock
+        chosen, chosen_led = clock, led
         break
     if chosen is None:
         day = days[0] if days and _is_led(line, days, days[0].start) else None
         rest = line[day.end :] if day else line
-        return Stamp(None, day, day is not None, _REST_LEAD.sub("", rest).strip())
-    led = _is_led(line, days, chosen.start)
+        rest = _REST_LEAD.sub("", rest).strip()
+        bad = _malformed(line, days, clocks)
+        return Stamp(None, day, day is not None, rest, tuple(clocks), next_day, bad)
+    led = chosen_led
     day = _day_of(chosen, days, line)
     end = chosen.end
     if day is not None and day.start >= chosen.end:
@@ -160,7 +167,12 @@ def read_stamp(text: str, reference: dt.date | None = None, lang: str = "fr") ->
             end = clock.end
     rest = _REST_LEAD.sub("", line[end:]).strip() if led else line.strip(_DECORATION)
     others = tuple(c for c in clocks if c.start > chosen.start)
-    return Stamp(chosen, day, led, rest, others)
+    return Stamp(chosen, day, led, rest, others, next_day, _malformed(line, days, clocks))
+
+
+def _impossible(day: DayMatch) -> bool:
+    """A written date that names no day (`2021-09-31`), not one waiting for its year."""
+    return day.kind == "date" and day.day is None and not day.month and not day.options
 
 
 def _day_of(clock: Clock, days: list[DayMatch], line: str) -> DayMatch | None:
@@ -180,10 +192,31 @@ def _day_of(clock: Clock, days: list[DayMatch], line: str) -> DayMatch | None:
 
 def malformed_stamp(text: str) -> str | None:
     """The written stamp when a line opens with what looks like a date or time but is none."""
-    match = _MALFORMED.match(text[:80])
+    return read_stamp(text).malformed
+
+
+def _malformed(line: str, days: list[DayMatch], clocks: list[Clock]) -> str | None:
+    """`20202-01-16` or `25:10` opening a line: it looks like a stamp and reads as none."""
+    match = _MALFORMED.match(line[:80])
     if match is None:
         return None
-    token = match.group(1)
-    if any(d.day for d in find_days(token)) or find_clocks(token):
+    start, end = match.span(1)
+    read = [(d.start, d.end) for d in days if not _impossible(d)]
+    read += [(c.start, c.end) for c in clocks]
+    if any((a <= start and end <= b) or (start <= a < end) for a, b in read):
         return None
-    return token
+    return match.group(1)
+
+
+def stamp_reader(reference: dt.date | None, lang: str) -> Callable[[str], Stamp]:
+    """`read_stamp` for one reading (one reference day, one language), each line read once
+    however many passes look at it."""
+    cache: dict[str, Stamp] = {}
+
+    def read(text: str) -> Stamp:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = read_stamp(text, reference, lang)
+        return found
+
+    return read

@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pmgen.model import TimelineEvent
-from pmgen.read.blocks import Block, Line, wrapped
+from pmgen.read.blocks import Block, Line, ancestors, wrapped
 from pmgen.read.calendar import DayMatch, find_days, leading_day, parse_day, resolve
 from pmgen.read.regions import Region
-from pmgen.read.stamps import Stamp, malformed_stamp, read_stamp
+from pmgen.read.stamps import Stamp, read_stamp
 from pmgen.read.zones import zone_named, zone_statement
 
 __all__ = [
@@ -91,6 +91,16 @@ class TimelineContext:
     zone: str
     zone_declared: bool = False
     lang: str = "fr"
+    # Each line's stamp, read once per reading (the memo is not part of the value).
+    memo: dict[str, Stamp] = field(default_factory=dict, compare=False, repr=False)
+
+    def stamp(self, text: str) -> Stamp:
+        """The stamp of a line, read once (days without a year are resolved later, against
+        the reference day, by `calendar.resolve`)."""
+        found = self.memo.get(text)
+        if found is None:
+            found = self.memo[text] = read_stamp(text, None, self.lang)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +111,7 @@ class TimelineReading:
     malformed: tuple[tuple[int, str], ...] = ()
     stated_days: tuple[dt.date, ...] = ()  # every day the timeline writes (sorted)
     first_day: dt.date | None = None  # the first day of the first timed entry, when stated
+    inherited: bool = False  # some timed entry's day is the postmortem's date, not written
 
 
 @dataclass(slots=True)
@@ -128,6 +139,8 @@ class _State:
     whole_day: bool = False
     twelve_hour: bool = False
     led_convention: bool = False
+    timed: bool = False  # a timed entry has been read
+    last: _Entry | None = None  # the last timed entry with a day
     entries: list[_Entry] = field(default_factory=list)
 
 
@@ -138,14 +151,17 @@ def read_timeline(
     entries: list[_Entry] = []
     malformed: list[tuple[int, str]] = []
     whole: list[dt.date] = []  # days stated for a whole region
+    enclosing = ancestors(blocks, [region.start for region in regions])
     for region in regions:
-        entries.extend(_read_region(blocks, region, context, malformed, whole))
+        heads = [blocks[i] for i in enclosing[region.start]]
+        entries.extend(_read_region(blocks, region, context, malformed, whole, heads))
     events = tuple(_event(entry, context) for entry in entries)
     stated = sorted({e.day for e in entries if e.stated and e.day is not None})
     timed = [e for e in entries if e.stamp and e.stamp.clock]
     first = timed[0].day if timed and timed[0].stated else None
     first = whole[0] if whole else first
-    return TimelineReading(events, tuple(malformed), tuple(stated), first)
+    inherited = any(not e.stated for e in timed)
+    return TimelineReading(events, tuple(malformed), tuple(stated), first, inherited)
 
 
 def _read_region(
@@ -154,9 +170,10 @@ def _read_region(
     context: TimelineContext,
     malformed: list[tuple[int, str]],
     whole: list[dt.date],
+    heads: Sequence[Block],
 ) -> list[_Entry]:
     part = blocks[region.start : region.end]
-    state = _start_state(blocks, region, context)
+    state = _start_state(blocks, region, context, heads)
     if state.whole_day and state.day is not None:
         whole.append(state.day)
     state.led_convention = region.origin != "text" and _led_lines(part, context) >= 2
@@ -177,11 +194,11 @@ def _read_region(
         if block.kind == "more" or (block.parent is not None and block.parent in timed_parents):
             continue
         made = [
-            (line, entry)
-            for line in _candidate_lines(block, region)
+            (block.lines[position], entry)
+            for position in range(_candidate_count(block))
             if (
                 entry := _line(
-                    line, block, state, context, skip_below is not None, region, malformed
+                    position, block, state, context, skip_below is not None, region, malformed
                 )
             )
         ]
@@ -204,15 +221,15 @@ def _read_region(
     return state.entries
 
 
-def _start_state(blocks: Sequence[Block], region: Region, context: TimelineContext) -> _State:
-    """The day and zone a region starts with: its heading's (or an enclosing one's), and the
-    statements written in it (`All times in UTC.`, `all events happened on 2019-10-21`)."""
+def _start_state(
+    blocks: Sequence[Block], region: Region, context: TimelineContext, heads: Sequence[Block]
+) -> _State:
+    """The day and zone a region starts with: its heading's (or an enclosing one's, `heads`
+    nearest first), and the statements written in it (`All times in UTC.`, `all events
+    happened on 2019-10-21`)."""
     day, stated, zone, declared = context.day, False, context.zone, context.zone_declared
-    level, zone_found = 7, False
-    for block in reversed(blocks[: region.start]):
-        if block.kind != "heading" or block.depth >= level:
-            continue
-        level = block.depth
+    zone_found = False
+    for block in heads:
         found = leading_day(block.text, context.reference, context.lang)
         resolved = resolve(found, None, context.reference) if found else None
         if resolved is not None and not stated:
@@ -220,8 +237,6 @@ def _start_state(blocks: Sequence[Block], region: Region, context: TimelineConte
         statement = zone_statement(block.text)
         if statement and statement != "local" and not zone_found:
             zone, declared, zone_found = statement, True, True
-        if level <= 1:
-            break
     state = _State(day, stated, zone, declared)
     for block in blocks[region.start : region.end]:
         if block.kind == "paragraph" and not _timed(block, context):
@@ -235,7 +250,7 @@ def _start_state(blocks: Sequence[Block], region: Region, context: TimelineConte
 
 
 def _timed(block: Block, context: TimelineContext) -> bool:
-    return any(read_stamp(line.text, context.reference, context.lang).clock for line in block.lines)
+    return any(context.stamp(line.text).clock for line in block.lines)
 
 
 def _whole_day(text: str, context: TimelineContext) -> dt.date | None:
@@ -251,7 +266,7 @@ def _led_lines(part: Sequence[Block], context: TimelineContext) -> int:
     count = 0
     for block in part:
         for line in block.lines[:1] if block.kind != "paragraph" else block.lines:
-            stamp = read_stamp(line.text, context.reference, context.lang)
+            stamp = context.stamp(line.text)
             count += bool(stamp.clock and stamp.led)
     return count
 
@@ -271,7 +286,7 @@ def _heading(
     statement = zone_statement(block.text)
     if statement and statement != "local":
         state.zone, state.zone_declared = statement, True
-    stamp = read_stamp(block.text, context.reference, context.lang)
+    stamp = context.stamp(block.text)
     if stamp.clock is not None and stamp.led:
         text = stamp.rest or _next_text(part, offset)
         _add(state, context, block.lines[0], stamp, text)
@@ -293,16 +308,14 @@ def _next_text(part: Sequence[Block], offset: int) -> str:
     return following.text if following is not None and following.kind != "heading" else ""
 
 
-def _candidate_lines(block: Block, region: Region) -> list[Line]:
-    """The lines of a block that may each be an entry (a paragraph's lines, an item's first
-    line and the lines that open with their own time)."""
-    if block.kind in ("paragraph", "item"):
-        return list(block.lines)
-    return list(block.lines[:1])
+def _candidate_count(block: Block) -> int:
+    """How many of a block's lines may each be an entry: every line of a paragraph or item
+    (an item's later lines only when they open with their own time), a row's one line."""
+    return len(block.lines) if block.kind in ("paragraph", "item") else min(1, len(block.lines))
 
 
 def _line(
-    line: Line,
+    position: int,
     block: Block,
     state: _State,
     context: TimelineContext,
@@ -311,14 +324,15 @@ def _line(
     malformed: list[tuple[int, str]],
 ) -> _Entry | None:
     """Read one line: a timed entry, a day line, an untimed entry, or nothing."""
-    stamp = read_stamp(line.text, context.reference, context.lang)
-    first = line is block.lines[0]
-    bad = malformed_stamp(line.text) if region.origin == "section" and not skipping else None
+    line = block.lines[position]
+    stamp = context.stamp(line.text)
+    first = position == 0
+    bad = stamp.malformed if region.origin == "section" and not skipping else None
     if bad is not None:
         malformed.append((line.line, bad))
         stamp = replace(stamp, clock=None)  # a broken stamp: its time has no day to stand on
     clock = stamp.clock
-    if clock is not None and not (block.kind == "paragraph" and wrapped(block, line)):
+    if clock is not None and not (block.kind == "paragraph" and wrapped(block, position)):
         if region.origin == "text":
             accepted = (stamp.led or clock.introduced) and not clock.range_start
             accepted = accepted and not _PUBLISHED.search(line.text[: clock.start])
@@ -362,16 +376,17 @@ def _add(
     if clock.twelve_hour:
         state.twelve_hour = True
     zone = _zone_of(stamp, state, context)
+    state.timed = True
     entry = _Entry(
         line.line, text, stamp, own or state.day, own is not None or state.stated, zone, inferred
     )
-    entry.says_next = any(d.kind == "next" for d in find_days(line.text, None, context.lang))
-    previous = next(
-        (e for e in reversed(state.entries) if e.stamp and e.stamp.clock and e.day), None
-    )
+    entry.says_next = stamp.next_day
+    previous = state.last
     if entry.day is not None and previous is not None:
         _after(entry, previous, state, own is not None)
     state.entries.append(entry)
+    if entry.day is not None:
+        state.last = entry
     return entry
 
 
@@ -387,7 +402,7 @@ def _zone_of(stamp: Stamp, state: _State, context: TimelineContext) -> str:
     if clock.zone == "local":
         return context.zone
     if clock.zone is not None:
-        if not state.zone_declared and not any(e.stamp and e.stamp.clock for e in state.entries):
+        if not state.zone_declared and not state.timed:
             state.zone, state.zone_declared = clock.zone, True  # the first entry's zone
         return clock.zone
     return state.zone

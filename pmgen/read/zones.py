@@ -52,17 +52,19 @@ ABBREVIATIONS: dict[str, str] = {
 }
 # Zones named in words (accents and case folded before matching).
 _PHRASES: tuple[tuple[str, str | None], ...] = (
-    (r"heure (?:francaise|de paris|de france|d'europe centrale)", "Europe/Paris"),
+    (r"heures? (?:francaises?|de paris|de france|d'europe centrale)", "Europe/Paris"),
     (r"(?:french|paris|france|central european(?: summer)?) time", "Europe/Paris"),
-    (r"heure (?:du pacifique|de la cote ouest)", "America/Los_Angeles"),
+    (r"heures? (?:du pacifique|de la cote ouest)", "America/Los_Angeles"),
     (r"pacific(?: standard| daylight)?(?: time)?", "America/Los_Angeles"),
-    (r"heure de l'est|eastern(?: standard| daylight)? time", "America/New_York"),
+    (r"heures? de l'est|eastern(?: standard| daylight)? time", "America/New_York"),
     (r"central(?: standard| daylight)? time", "America/Chicago"),
     (r"mountain(?: standard| daylight)? time", "America/Denver"),
-    (r"heure de londres|london time|uk time|british(?: summer)? time", "Europe/London"),
-    (r"heure locale|local time", None),  # the postmortem's own zone
+    (r"heures? de londres|london time|uk time|british(?: summer)? time", "Europe/London"),
+    (r"heures? locales?|local time", None),  # the postmortem's own zone
 )
 _PHRASE = re.compile("|".join(f"(?:{p})" for p, _ in _PHRASES))
+# A zone named in words at the start of a (folded) text, up to a word boundary.
+ZONE_PHRASE = re.compile("(?:" + "|".join(f"(?:{p})" for p, _ in _PHRASES) + r")(?![\w'])")
 _PHRASE_ZONES = [(re.compile(p), zone) for p, zone in _PHRASES]
 _IANA = re.compile(r"\b(?:[A-Z][A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?|UTC|Etc/UTC)\b")
 _OFFSET = re.compile(r"(?:\b(?:UTC|GMT)\s?)?([+\-−])(\d{1,2})(?::?(\d{2}))?(?!\d)")
@@ -78,6 +80,7 @@ _TIME_WORDS = re.compile(
     r"date/time|date\s*/\s*heure)\b",
     re.IGNORECASE,
 )
+_NAMED_OFFSET = re.compile(r"\b(?:UTC|GMT)\s?[+\-−]\d{1,2}(?::?\d{2})?(?!\d)")
 _PARENTHESISED = re.compile(r"\(\s*([^()]{1,40}?)\s*\)")
 
 
@@ -157,14 +160,24 @@ _ACCENTS = str.maketrans("àâäéèêëîïôöùûüçœ", "aaaeeeeiioouuucœ"
 
 def find_zone(text: str) -> tuple[str, int, int] | None:
     """The first zone named anywhere in a text: (name, start, end), `local` for local time."""
-    folded = fold(text[:400])
+    head = text[:400]
+    folded = fold(head)
     found: list[tuple[int, int, str]] = []
+    offsets = [m for m in _NAMED_OFFSET.finditer(head)]
     if (match := _PHRASE.search(folded)) is not None:
         zone = read_zone_token(match.group())
         if zone:
             found.append((match.start(), match.end(), zone))
     for pattern in (_ABBREVIATION, _IANA):
-        for match in pattern.finditer(text[:400]):
+        for match in pattern.finditer(head):
+            if any(o.start() <= match.start() < o.end() for o in offsets):
+                continue  # `UTC+1` is an offset, not UTC
+            zone = read_zone_token(match.group())
+            if zone:
+                found.append((match.start(), match.end(), zone))
+                break
+    if not found:  # a place or an abbreviation names the zone better than an offset
+        for match in offsets:
             zone = read_zone_token(match.group())
             if zone:
                 found.append((match.start(), match.end(), zone))
