@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from pmgen import __version__
-from pmgen.cli import build, lint, new, publish, serve
+from pmgen.cli import build, export, lint, new, publish, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,3 +25,4 @@ main.add_command(new.new)
 main.add_command(serve.serve)
 main.add_command(build.build)
 main.add_command(publish.publish)
+main.add_command(export.export)

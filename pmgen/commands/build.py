@@ -245,9 +245,10 @@ def _blocking(
 
 
 def _missing(postmortem: Postmortem) -> list[Diagnostic]:
-    """A finding for a missing title or date that was reported under another code (PM103)."""
+    """A finding for a missing title that was reported under another code (PM103). A missing
+    date does not block: the page is listed under “Undated”."""
     fields, shown = postmortem.fields, postmortem.document.display_path
-    problems = [("title", fields.title), ("date", fields.date)]
+    problems = [("title", fields.title)]
     return [
         Diagnostic(
             "PM103",

@@ -100,7 +100,8 @@ def assemble(
     files = render_pages(library, site, env, plan.fragments, plan.summaries, progress)
     notices: list[str] = []
     if site.site_url:
-        newest = library.entries[0].date if library.entries else dt.date(1970, 1, 1)
+        dated = library.dated()
+        newest = dated[0].date if dated and dated[0].date else dt.date(1970, 1, 1)
         moment = updated or dt.datetime.combine(newest, dt.time(), dt.UTC)
         files.append(render_feed(library, site, env, moment.strftime("%Y-%m-%dT%H:%M:%SZ")))
         files.append(render_sitemap(library, site, env))

@@ -11,7 +11,7 @@ from pmgen.i18n import format_date, format_duration, words
 from pmgen.pages.actions import actions_view
 from pmgen.pages.fragments import ROOT, Linked
 from pmgen.pages.incident import incident_view
-from pmgen.pages.library import TAXONOMIES, Entry, Library, Term, root_of, term_url
+from pmgen.pages.library import TAXONOMIES, UNDATED, Entry, Library, Term, root_of, term_url
 from pmgen.pages.stats import stats_view
 
 
@@ -42,6 +42,11 @@ def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
     }
 
 
+def date_text(entry: Entry, lang: str) -> str:
+    """The entry's date as words, or `Sans date` / `Undated`."""
+    return format_date(entry.date, lang) if entry.date else words(lang)["undated"]
+
+
 def listing(
     entries: tuple[Entry, ...], root: str, summaries: Mapping[str, str]
 ) -> list[dict[str, Any]]:
@@ -54,8 +59,8 @@ def listing(
                 "title": entry.title,
                 "url": f"{root}{entry.url}index.html",
                 "lang": fields.lang,
-                "date": entry.date.isoformat(),
-                "date_text": format_date(entry.date, fields.lang),
+                "date": entry.date.isoformat() if entry.date else "",
+                "date_text": date_text(entry, fields.lang),
                 "severity": fields.severity,
                 "services": list(fields.services),
                 "status": fields.status,
@@ -80,7 +85,8 @@ def index_context(library: Library, site: SiteInfo, summaries: Mapping[str, str]
         "page_title": site.title,
         "years": [
             {
-                "name": term.name,
+                "name": term_name(term, site.lang),
+                "key": term.name,
                 "url": f"{term.url}index.html",
                 "entries": listing(term.entries, "", summaries),
             }
@@ -114,9 +120,12 @@ def postmortem_context(
         "page_title": entry.title,
         "title": entry.title,
         "lang": fields.lang,
-        "date": entry.date.isoformat(),
-        "date_text": format_date(entry.date, fields.lang),
-        "year": {"name": str(entry.date.year), "url": f"{root}{entry.date.year}/index.html"},
+        "date": entry.date.isoformat() if entry.date else "",
+        "date_text": date_text(entry, fields.lang),
+        "year": {
+            "name": str(entry.date.year) if entry.date else words(fields.lang)["undated"],
+            "url": f"{root}{entry.date.year if entry.date else UNDATED}/index.html",
+        },
         "severity": term("severity", fields.severity) if fields.severity else None,
         "status": fields.status,
         "services": [term("services", name) for name in fields.services],
@@ -135,6 +144,11 @@ def _neighbour(entry: Entry | None, root: str) -> dict[str, str] | None:
     if entry is None:
         return None
     return {"title": entry.title, "url": f"{root}{entry.url}index.html"}
+
+
+def term_name(term: Term, lang: str) -> str:
+    """A term's name as shown: the undated postmortems' group reads `Sans date` / `Undated`."""
+    return words(lang)["undated"] if term.kind == "years" and term.name == UNDATED else term.name
 
 
 def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict[str, Any]:
@@ -156,9 +170,9 @@ def term_context(term: Term, site: SiteInfo, summaries: Mapping[str, str]) -> di
     root = root_of(term.url)
     return {
         "site": site_context(site, root, site.lang),
-        "page_title": term.name,
+        "page_title": term_name(term, site.lang),
         "kind": term.kind,
-        "name": term.name,
+        "name": term_name(term, site.lang),
         "entries": listing(term.entries, root, summaries),
     }
 
@@ -199,7 +213,11 @@ def search_context(library: Library, site: SiteInfo) -> dict[str, Any]:
             "label": said["severity"],
             "values": [t.name for t in library.terms["severity"]],
         },
-        {"key": "year", "label": said["year"], "values": [t.name for t in library.years()]},
+        {
+            "key": "year",
+            "label": said["year"],
+            "values": [t.name for t in library.years() if t.name != UNDATED],
+        },
     ]
     return {
         "site": site_context(site, root, site.lang),
@@ -219,8 +237,8 @@ def pagefind_meta(entry: Entry) -> list[str]:
     fields = entry.postmortem.fields
     pairs = {
         "title": entry.title,
-        "date_text": format_date(entry.date, fields.lang),
-        "year": str(entry.date.year),
+        "date_text": date_text(entry, fields.lang),
+        "year": str(entry.date.year) if entry.date else "",
         "severity": fields.severity or "",
         "services": "|".join(fields.services),
     }

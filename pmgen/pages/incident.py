@@ -20,9 +20,35 @@ def _local(moment: dt.datetime, zone_name: str) -> dt.datetime:
 
 
 def moment_text(moment: dt.datetime, zone_name: str, lang: str) -> str:
-    """`22 septembre 2021, 16 h 00` in the incident's zone."""
+    """`22 septembre 2021, 16 h 00 CEST` in the incident's zone, the zone named."""
     local = _local(moment, zone_name)
-    return f"{format_date(local.date(), lang)}, {format_time(local, lang)}"
+    return f"{format_date(local.date(), lang)}, {format_time(local, lang)} {zone_label(local)}"
+
+
+def zone_label(moment: dt.datetime) -> str:
+    """The zone's short name at that moment: `CEST`, `PDT`, `UTC`, `UTC+05:30`."""
+    return moment.tzname() or "UTC"
+
+
+def timeline_view(incident: Incident, lang: str) -> list[dict[str, Any]]:
+    """Each timeline entry as plain data: its time in the zone it is written in (named), its
+    zone, whether it is approximate or inferred from the text, and its line in the file."""
+    items = []
+    for event in incident.events:
+        time = event.time
+        items.append(
+            {
+                "line": event.line,
+                "text": event.text,
+                "iso": time.isoformat() if time else None,
+                "time_text": f"{format_time(time, lang)} {zone_label(time)}" if time else None,
+                "date_text": format_date(time.date(), lang) if time else None,
+                "zone": event.zone if time else None,
+                "approximate": event.approximate,
+                "inferred": event.inferred,
+            }
+        )
+    return items
 
 
 def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[str, Any]:
@@ -33,6 +59,10 @@ def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[s
         {
             "label": said[f"duration_{name}"],
             "value": format_duration(getattr(incident.durations, name), lang),
+            # Which milestones the impact was measured between (the page says it).
+            "note": said[f"impact_from_{incident.impact_source}"]
+            if name == "impact" and incident.impact_source
+            else None,
         }
         for name in DURATIONS
         if getattr(incident.durations, name) is not None
@@ -42,6 +72,8 @@ def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[s
             "label": said[f"milestone_{name}"],
             "iso": getattr(incident.effective, name).isoformat(),
             "text": moment_text(getattr(incident.effective, name), incident.timezone, lang),
+            "source": incident.sources.get(name),
+            "inferred": incident.sources.get(name) == "inferred",
         }
         for name in MILESTONES
         if getattr(incident.effective, name) is not None
@@ -49,6 +81,9 @@ def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[s
     return {
         "durations": durations,
         "milestones": milestones,
+        "timezone": incident.timezone,
+        "timezone_text": said["times_in"].replace("{zone}", incident.timezone),
+        "timeline": timeline_view(incident, lang),
         "timeline_chart": chart,
         "actions_open": len(incident.open_actions),
         "actions_total": len(incident.actions),
