@@ -30,6 +30,19 @@ def zone_label(moment: dt.datetime) -> str:
     return moment.tzname() or "UTC"
 
 
+def impact_note(incident: Incident, lang: str) -> str | None:
+    """Where the impact's start and end come from: declared, inferred from the wording, or
+    the first and last timed entries."""
+    start, end = incident.sources.get("started"), incident.sources.get("resolved")
+    if start is None or end is None:
+        return None
+    said = words(lang)
+    if start == end:
+        return said[f"impact_from_{start}"]
+    mixed = said["impact_mixed"].replace("{start}", said[f"start_{start}"])
+    return mixed.replace("{end}", said[f"end_{end}"])
+
+
 def timeline_view(incident: Incident, lang: str) -> list[dict[str, Any]]:
     """Each timeline entry as plain data: its time in the zone it is written in (named), its
     zone, whether it is approximate or inferred from the text, and its line in the file."""
@@ -60,9 +73,7 @@ def incident_view(entry: Entry, lang: str, today: dt.date, chart: str) -> dict[s
             "label": said[f"duration_{name}"],
             "value": format_duration(getattr(incident.durations, name), lang),
             # Which milestones the impact was measured between (the page says it).
-            "note": said[f"impact_from_{incident.impact_source}"]
-            if name == "impact" and incident.impact_source
-            else None,
+            "note": impact_note(incident, lang) if name == "impact" else None,
         }
         for name in DURATIONS
         if getattr(incident.durations, name) is not None
@@ -97,13 +108,15 @@ def timeline_chart(incident: Incident, lang: str) -> str:
     if not events:
         return ""
     said = words(lang)
-    declared = incident.declared
-    markers = tuple(
-        Marker(getattr(declared, name), said[f"milestone_{name}"])
-        for name in ("detected", "mitigated", "resolved")
-        if getattr(declared, name) is not None
-    )
     effective = incident.effective
+    # Declared and inferred milestones are marked (inferred ones say so); the first and last
+    # entries standing in for the start and the end are not milestones of their own.
+    markers = tuple(
+        Marker(getattr(effective, name), _marker_label(incident, name, said))
+        for name in ("detected", "mitigated", "resolved")
+        if getattr(effective, name) is not None
+        and incident.sources.get(name) in ("front-matter", "inferred")
+    )
     windows = (
         (Window(effective.started, effective.resolved, said["impact"]),)
         if effective.started and effective.resolved
@@ -111,7 +124,7 @@ def timeline_chart(incident: Incident, lang: str) -> str:
     )
     chart = Chart(
         kind="timeline",
-        title=said["timeline"],
+        title=f"{said['timeline']} ({incident.timezone})",  # the zone the times are shown in
         x=(),
         series=(),
         markers=markers,
@@ -120,3 +133,10 @@ def timeline_chart(incident: Incident, lang: str) -> str:
         timezone=incident.timezone,
     )
     return draw_chart(chart, lang, "chart-timeline")
+
+
+def _marker_label(incident: Incident, name: str, said: dict[str, str]) -> str:
+    label = said[f"milestone_{name}"]
+    return (
+        f"{label} ({said['inferred_short']})" if incident.sources.get(name) == "inferred" else label
+    )

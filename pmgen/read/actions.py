@@ -74,8 +74,8 @@ _AFTERWARDS = re.compile(
     re.I,
 )
 _DONE_WORDS = re.compile(
-    r"^(?:done|fait|déjà|already|completed)\b|\b(?:has been|have been|a été|ont été|is now|"
-    r"sont désormais|est désormais|now (?:has|have|fires|runs))\b",
+    r"^(?:done|fait|déjà|already|completed)\b|\b(?:has been|have been|a été|ont été|now|"
+    r"désormais|dorénavant)\b",
     re.I,
 )
 _OPEN_WORDS = re.compile(

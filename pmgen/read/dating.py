@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pmgen.read.blocks import Block
 from pmgen.read.calendar import DayMatch, find_days, leading_day, numeric_date
@@ -223,8 +223,11 @@ def choose_date(
 
 
 def provisional(candidates: DateCandidates) -> dt.date | None:
-    """The best date known before the timeline is read (its entries' default day)."""
-    return choose_date(candidates, None)[0] or candidates.reference
+    """The best date known before the timeline is read (its entries' default day). A date in
+    the opening sentences is left out: it may be a timeline entry's own (a status page's last
+    update), which must not date the entries before it."""
+    without_text = replace(candidates, text=None)
+    return choose_date(without_text, None)[0] or candidates.reference
 
 
 def title_from_file_name(name: str) -> str:

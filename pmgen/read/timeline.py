@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pmgen.model import TimelineEvent
 from pmgen.read.blocks import Block, Line, ancestors, wrapped
 from pmgen.read.calendar import DayMatch, find_days, leading_day, parse_day, resolve
+from pmgen.read.clock import find_clocks
 from pmgen.read.regions import Region
 from pmgen.read.stamps import Stamp, read_stamp
 from pmgen.read.zones import zone_named, zone_statement
@@ -205,7 +206,7 @@ def _read_region(
         if (
             len(made) == 1
             and made[0][1].stamp
-            and not made[0][1].stamp.rest
+            and _only_stamps(made[0][1].stamp.rest)
             and len(block.lines) == 1
         ):
             following = part[offset + 1] if offset + 1 < len(part) else None
@@ -306,6 +307,19 @@ def _next_text(part: Sequence[Block], offset: int) -> str:
     """The text of the block after a stamp that stands alone (`== Update 16:18 ==`)."""
     following = part[offset + 1] if offset + 1 < len(part) else None
     return following.text if following is not None and following.kind != "heading" else ""
+
+
+def _only_stamps(text: str) -> bool:
+    """True when a stamp's rest holds nothing but other stamps (`| 15 avril 2025 22h29
+    (heure du Pacifique)`): the entry's words are in the paragraph below."""
+    if not text:
+        return True
+    if len(text) > 120:
+        return False
+    spans = [(d.start, d.end) for d in find_days(text)]
+    spans += [(c.start, c.end) for c in find_clocks(text)]
+    kept = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))
+    return not kept.strip(" \t*_`~:.,;()[]|=>-–—")
 
 
 def _candidate_count(block: Block) -> int:
