@@ -35,6 +35,8 @@ SECTION_CATALOGUE: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "déroulé",
             "déroulement",
             "incident timeline",
+            "event timeline",
+            "events timeline",
             "sequence of events",
             "calendrier",
             "historique",

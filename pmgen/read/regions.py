@@ -57,13 +57,26 @@ def find_regions(
         for span in [section_blocks(blocks, section.token_start, section.token_end)]
         if span[0] < span[1]
     ]
-    if not regions:  # no timeline heading: the parts written as timelines
+    if not any(_timed_line(blocks, r, stamp_of) for r in regions):
+        # No timeline heading, or one with no timed line: the parts written as timelines.
+        taken = bytearray(len(blocks))
+        for region in regions:
+            taken[region.start : region.end] = b"\x01" * (region.end - region.start)
         for start, end in _parts(blocks, reference, lang, stamp_of):
-            if _mostly_timed(blocks[start:end], stamp_of):
+            if not any(taken[start:end]) and _mostly_timed(blocks[start:end], stamp_of):
                 regions.append(Region(start, end, "run"))
     if not regions:
         regions = [Region(0, len(blocks), "text")] if blocks else []
     return sorted(regions, key=lambda region: region.start)
+
+
+def _timed_line(blocks: Sequence[Block], region: Region, stamp_of: Callable[[str], Stamp]) -> bool:
+    """True when some line of a region holds a time."""
+    return any(
+        stamp_of(line.text).clock is not None
+        for block in blocks[region.start : region.end]
+        for line in block.lines
+    )
 
 
 def _parts(

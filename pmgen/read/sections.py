@@ -141,12 +141,16 @@ def _opened(
     """(heading position, section id) of the headings that open a section."""
     opened: list[tuple[int, str]] = []
     current: tuple[int, str] | None = None  # level and id of the section open now
+    # A document whose sections are level-1 headings (two or more) names them as loosely as
+    # level-2 ones; otherwise a level-1 heading is a section only when it is exactly a name.
+    h1_sections = sum(1 for h in headings if h.level == 1) >= 2
     for position, heading in enumerate(headings):
         if current is not None and heading.level <= current[0]:
             current = None
         if heading.level > 3:
             continue
-        section_id = match_section(heading.text, specs, exact=heading.level == 1)
+        exact = heading.level == 1 and not h1_sections
+        section_id = match_section(heading.text, specs, exact=exact)
         if section_id is None:
             continue
         if current is not None and (section_id == current[1] or section_id not in required):
