@@ -314,12 +314,14 @@ def _only_stamps(text: str) -> bool:
     (heure du Pacifique)`): the entry's words are in the paragraph below."""
     if not text:
         return True
-    if len(text) > 120:
+    if len(text) > 120 or not text[0].isdigit():  # a stamp opens with a number
         return False
-    spans = [(d.start, d.end) for d in find_days(text)]
-    spans += [(c.start, c.end) for c in find_clocks(text)]
-    kept = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))
-    return not kept.strip(" \t*_`~:.,;()[]|=>-–—")
+    kept = list(text)
+    for start, end in [(d.start, d.end) for d in find_days(text)] + [
+        (c.start, c.end) for c in find_clocks(text)
+    ]:
+        kept[start:end] = [" "] * (end - start)
+    return not "".join(kept).strip(" \t*_`~:.,;()[]|=>-–—")
 
 
 def _candidate_count(block: Block) -> int:
