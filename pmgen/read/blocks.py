@@ -8,6 +8,7 @@ or two spaces, `<br>`): several events written one per line are several lines he
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,8 +90,13 @@ class Block:
 
     @property
     def text(self) -> str:
-        """The block's lines joined by spaces."""
-        return " ".join(line.text for line in self.lines).strip()
+        """The block's lines joined by spaces (joined once)."""
+        return _joined(self.lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def _joined(lines: tuple[Line, ...]) -> str:
+    return " ".join(line.text for line in lines).strip()
 
 
 def split_inline(

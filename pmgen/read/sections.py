@@ -30,17 +30,25 @@ def normalise(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _aliases(key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
-    """(normalised alias, section id), longest alias first (ties keep the catalogue order)."""
+def _aliases(
+    key: tuple[tuple[str, tuple[str, ...]], ...],
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """(normalised alias, section id) by the alias's first character, longest alias first
+    (ties keep the catalogue order)."""
     pairs = [(normalise(alias), section_id) for section_id, aliases in key for alias in aliases]
-    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+    ordered = sorted((pair for pair in pairs if pair[0]), key=lambda pair: -len(pair[0]))
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for pair in ordered:
+        by_first.setdefault(pair[0][0], []).append(pair)
+    return {first: tuple(found) for first, found in by_first.items()}
 
 
 def match_section(text: str, specs: Sequence[SectionSpec], exact: bool = False) -> str | None:
     """The id of the section whose longest alias the heading text starts with, if any; with
     `exact`, only a heading that is the alias (a parenthesis or a colon may follow)."""
     heading = normalise(text[:200])
-    for wanted, section_id in _aliases(tuple((spec.id, spec.aliases) for spec in specs)):
+    table = _aliases(tuple((spec.id, spec.aliases) for spec in specs))
+    for wanted, section_id in table.get(heading[:1], ()):
         if not heading.startswith(wanted):
             continue
         follower = heading[len(wanted) : len(wanted) + 1]
