@@ -72,6 +72,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "read.blocks",
         "read.stamps",
         "read.regions",
+        "read.placing",
         "read.timeline",
         "read.milestones",
         "read.language",

@@ -115,6 +115,7 @@ def split_inline(
     counts = [0, 0]  # bold and other characters of the current line
 
     def close() -> None:
+        """End the current line."""
         text = "".join(parts).strip()
         lines.append(Line(text, line_number, soft, counts[0] > 0 and counts[1] <= 2))
         counts[0] = counts[1] = 0

@@ -214,6 +214,7 @@ def stamp_reader(reference: dt.date | None, lang: str) -> Callable[[str], Stamp]
     cache: dict[str, Stamp] = {}
 
     def read(text: str) -> Stamp:
+        """The stamp of one line, from the cache when it was read before."""
         found = cache.get(text)
         if found is None:
             found = cache[text] = read_stamp(text, reference, lang)

@@ -22,14 +22,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from pmgen.model import TimelineEvent
-from pmgen.read.blocks import Block, Line, ancestors, wrapped
-from pmgen.read.calendar import DayMatch, find_days, leading_day, parse_day, resolve
+from pmgen.read.blocks import Block, ancestors, wrapped
+from pmgen.read.calendar import find_days, leading_day, parse_day, resolve
 from pmgen.read.clock import find_clocks
+from pmgen.read.placing import (
+    ROLL_OVER_GAP,
+    Entry,
+    State,
+    TimelineContext,
+    add_entry,
+    back_fill,
+    to_event,
+)
 from pmgen.read.regions import Region
-from pmgen.read.stamps import Stamp, read_stamp
+from pmgen.read.stamps import read_stamp
 from pmgen.read.zones import zone_named, zone_statement
 
 __all__ = [
@@ -41,7 +50,6 @@ __all__ = [
     "read_timeline",
 ]
 
-ROLL_OVER_GAP = dt.timedelta(hours=12)
 _WHOLE_DAY = re.compile(
     r"(?:all|every|toutes?|tous)\b[^.]{0,40}?\b(?:events?|entries|times?|happened|"
     r"événements|evenements|heures?)\b[^.]{0,30}?\b(?:on|le|du)\s",
@@ -83,28 +91,6 @@ def parse_time(text: str, reference: dt.date | None = None, lang: str = "fr") ->
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineContext:
-    """What reading needs: the day entries fall on when the text says none, the day relative
-    words count from, the postmortem's zone (and whether it was declared), the language."""
-
-    day: dt.date | None
-    reference: dt.date | None
-    zone: str
-    zone_declared: bool = False
-    lang: str = "fr"
-    # Each line's stamp, read once per reading (the memo is not part of the value).
-    memo: dict[str, Stamp] = field(default_factory=dict, compare=False, repr=False)
-
-    def stamp(self, text: str) -> Stamp:
-        """The stamp of a line, read once (days without a year are resolved later, against
-        the reference day, by `calendar.resolve`)."""
-        found = self.memo.get(text)
-        if found is None:
-            found = self.memo[text] = read_stamp(text, None, self.lang)
-        return found
-
-
-@dataclass(frozen=True, slots=True)
 class TimelineReading:
     """The events, the stamps that name no moment, and what the text says about days."""
 
@@ -115,48 +101,18 @@ class TimelineReading:
     inherited: bool = False  # some timed entry's day is the postmortem's date, not written
 
 
-@dataclass(slots=True)
-class _Entry:
-    """An entry being read (mutable while its region is read, then frozen into an event)."""
-
-    line: int
-    text: str
-    stamp: Stamp | None
-    day: dt.date | None = None
-    stated: bool = False  # its day is written in the text (not the postmortem's date)
-    zone: str | None = None
-    inferred: bool = False
-    says_next: bool = False  # `le lendemain`, `next day`: an earlier time is the next day
-
-
-@dataclass(slots=True)
-class _State:
-    """The running context of one region."""
-
-    day: dt.date | None
-    stated: bool
-    zone: str
-    zone_declared: bool
-    whole_day: bool = False
-    twelve_hour: bool = False
-    led_convention: bool = False
-    timed: bool = False  # a timed entry has been read
-    last: _Entry | None = None  # the last timed entry with a day
-    entries: list[_Entry] = field(default_factory=list)
-
-
 def read_timeline(
     blocks: Sequence[Block], regions: Sequence[Region], context: TimelineContext
 ) -> TimelineReading:
     """The events of every timeline region, in document order."""
-    entries: list[_Entry] = []
+    entries: list[Entry] = []
     malformed: list[tuple[int, str]] = []
     whole: list[dt.date] = []  # days stated for a whole region
     enclosing = ancestors(blocks, [region.start for region in regions])
     for region in regions:
         heads = [blocks[i] for i in enclosing[region.start]]
         entries.extend(_read_region(blocks, region, context, malformed, whole, heads))
-    events = tuple(_event(entry, context) for entry in entries)
+    events = tuple(to_event(entry, context) for entry in entries)
     stated = sorted({e.day for e in entries if e.stated and e.day is not None})
     timed = [e for e in entries if e.stamp and e.stamp.clock]
     first = timed[0].day if timed and timed[0].stated else None
@@ -172,7 +128,7 @@ def _read_region(
     malformed: list[tuple[int, str]],
     whole: list[dt.date],
     heads: Sequence[Block],
-) -> list[_Entry]:
+) -> list[Entry]:
     part = blocks[region.start : region.end]
     state = _start_state(blocks, region, context, heads)
     if state.whole_day and state.day is not None:
@@ -218,13 +174,13 @@ def _read_region(
                 entry.text = " ".join([entry.text, *(line.text for line in block.lines[1:])])
         if block.kind == "item" and any(e.stamp and e.stamp.clock for _, e in made):
             timed_parents.add(index)
-    _back_fill(state.entries)
+    back_fill(state.entries)
     return state.entries
 
 
 def _start_state(
     blocks: Sequence[Block], region: Region, context: TimelineContext, heads: Sequence[Block]
-) -> _State:
+) -> State:
     """The day and zone a region starts with: its heading's (or an enclosing one's, `heads`
     nearest first), and the statements written in it (`All times in UTC.`, `all events
     happened on 2019-10-21`)."""
@@ -238,7 +194,7 @@ def _start_state(
         statement = zone_statement(block.text)
         if statement and statement != "local" and not zone_found:
             zone, declared, zone_found = statement, True, True
-    state = _State(day, stated, zone, declared)
+    state = State(day, stated, zone, declared)
     for block in blocks[region.start : region.end]:
         if block.kind == "paragraph" and not _timed(block, context):
             statement = zone_statement(block.text)
@@ -276,7 +232,7 @@ def _heading(
     block: Block,
     part: Sequence[Block],
     offset: int,
-    state: _State,
+    state: State,
     context: TimelineContext,
     skip_below: int | None,
     region: Region,
@@ -290,7 +246,7 @@ def _heading(
     stamp = context.stamp(block.text)
     if stamp.clock is not None and stamp.led:
         text = stamp.rest or _next_text(part, offset)
-        _add(state, context, block.lines[0], stamp, text)
+        add_entry(state, context, block.lines[0], stamp, text)
         return None
     found = leading_day(block.text, context.reference, context.lang)
     if found is not None:
@@ -333,12 +289,12 @@ def _candidate_count(block: Block) -> int:
 def _line(
     position: int,
     block: Block,
-    state: _State,
+    state: State,
     context: TimelineContext,
     skipping: bool,
     region: Region,
     malformed: list[tuple[int, str]],
-) -> _Entry | None:
+) -> Entry | None:
     """Read one line: a timed entry, a day line, an untimed entry, or nothing."""
     line = block.lines[position]
     stamp = context.stamp(line.text)
@@ -357,7 +313,7 @@ def _line(
         else:
             accepted = True
         if accepted:
-            return _add(
+            return add_entry(
                 state, context, line, stamp, stamp.rest or line.text, region.origin == "text"
             )
     if not first or skipping or region.origin == "text":
@@ -369,131 +325,7 @@ def _line(
         if len(stamp.rest.split()) <= 2:
             return None  # a day line, not an event
     if block.kind in ("item", "row") and block.text and region.origin == "section":
-        entry = _Entry(line.line, block.text, None)
+        entry = Entry(line.line, block.text, None)
         state.entries.append(entry)
         return entry
     return None
-
-
-def _add(
-    state: _State,
-    context: TimelineContext,
-    line: Line,
-    stamp: Stamp,
-    text: str,
-    inferred: bool = False,
-) -> _Entry:
-    """Add a timed entry: its day (written, else the context), zone and midnight crossing."""
-    clock = stamp.clock
-    assert clock is not None
-    own = _own_day(stamp.day, state, context)
-    if own is not None and not state.whole_day:
-        state.day, state.stated = own, True
-    if clock.twelve_hour:
-        state.twelve_hour = True
-    zone = _zone_of(stamp, state, context)
-    state.timed = True
-    entry = _Entry(
-        line.line, text, stamp, own or state.day, own is not None or state.stated, zone, inferred
-    )
-    entry.says_next = stamp.next_day
-    previous = state.last
-    if entry.day is not None and previous is not None:
-        _after(entry, previous, state, own is not None)
-    state.entries.append(entry)
-    if entry.day is not None:
-        state.last = entry
-    return entry
-
-
-def _own_day(found: DayMatch | None, state: _State, context: TimelineContext) -> dt.date | None:
-    if found is None:
-        return None
-    return resolve(found, state.day, context.reference)
-
-
-def _zone_of(stamp: Stamp, state: _State, context: TimelineContext) -> str:
-    clock = stamp.clock
-    assert clock is not None
-    if clock.zone == "local":
-        return context.zone
-    if clock.zone is not None:
-        if not state.zone_declared and not state.timed:
-            state.zone, state.zone_declared = clock.zone, True  # the first entry's zone
-        return clock.zone
-    return state.zone
-
-
-def _after(entry: _Entry, previous: _Entry, state: _State, own: bool) -> None:
-    """An entry written earlier than the one before it on the same day: in the afternoon
-    when the timeline uses AM/PM and this time has none, else on the next day when the gap
-    is 12 hours or more (and the entry names no day of its own)."""
-    moment, before = _instant(entry), _instant(previous)
-    if moment is None or before is None or moment >= before or entry.day != previous.day:
-        return
-    clock = entry.stamp.clock if entry.stamp else None
-    morning = clock is not None and not clock.twelve_hour and 1 <= clock.hour < 12
-    if state.twelve_hour and morning and moment + dt.timedelta(hours=12) >= before:
-        entry.stamp = _shifted(entry.stamp, 12)
-        return
-    back = before - moment >= ROLL_OVER_GAP or entry.says_next
-    if not own and back and entry.day is not None and entry.day < dt.date.max:
-        entry.day = entry.day + dt.timedelta(days=1)
-        if not state.whole_day:
-            state.day = entry.day
-
-
-def _shifted(stamp: Stamp | None, hours: int) -> Stamp | None:
-    if stamp is None or stamp.clock is None:
-        return stamp
-    return replace(stamp, clock=replace(stamp.clock, hour=(stamp.clock.hour + hours) % 24))
-
-
-def _instant(entry: _Entry) -> dt.datetime | None:
-    """The entry's moment in UTC (None without a day)."""
-    if entry.day is None or entry.stamp is None or entry.stamp.clock is None:
-        return None
-    clock = entry.stamp.clock
-    zone = zone_named(entry.zone or "UTC") or dt.UTC
-    local = dt.datetime(
-        entry.day.year, entry.day.month, entry.day.day, clock.hour, clock.minute, clock.second
-    )
-    return local.replace(tzinfo=zone).astimezone(dt.UTC)
-
-
-def _back_fill(entries: list[_Entry]) -> None:
-    """Give the entries before the first known day that day, a day earlier each time the
-    times go back (reading backwards)."""
-    timed = [e for e in entries if e.stamp and e.stamp.clock]
-    first = next((i for i, e in enumerate(timed) if e.day is not None), None)
-    if first is None or first == 0:
-        return
-    day = timed[first].day
-    later = timed[first].stamp.clock  # type: ignore[union-attr]
-    for entry in reversed(timed[:first]):
-        clock = entry.stamp.clock  # type: ignore[union-attr]
-        if (clock.hour, clock.minute) > (later.hour, later.minute) and day is not None:
-            day = day - dt.timedelta(days=1) if day > dt.date.min else None
-        entry.day, entry.stated = day, True
-        later = clock
-
-
-def _event(entry: _Entry, context: TimelineContext) -> TimelineEvent:
-    """Freeze an entry into an event: its moment in its own zone."""
-    if entry.stamp is None or entry.stamp.clock is None:
-        return TimelineEvent(None, False, entry.text, entry.line)
-    clock = entry.stamp.clock
-    moment = None
-    if entry.day is not None:
-        zone = zone_named(entry.zone or context.zone) or dt.UTC
-        moment = dt.datetime(
-            entry.day.year, entry.day.month, entry.day.day, clock.hour, clock.minute, clock.second
-        ).replace(tzinfo=zone)
-    return TimelineEvent(
-        moment,
-        clock.approximate,
-        entry.text,
-        entry.line,
-        zone=entry.zone or context.zone,
-        inferred=entry.inferred,
-    )
