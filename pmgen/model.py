@@ -99,6 +99,11 @@ class Fields:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # 1 for the most severe level of the configured scale; None when unknown or absent.
     severity_rank: int | None = None
+    # Where title, date and language come from (see docs/data.md): `front-matter`, `title`,
+    # `file-name`, `date-line`, `timeline`, `text`, `content`, `default`…, or `none`.
+    title_source: str = "front-matter"
+    date_source: str = "front-matter"
+    lang_source: str = "front-matter"
 
     @property
     def is_draft(self) -> bool:
@@ -179,20 +184,27 @@ class AssetCopy:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
-    """One entry of the timeline: when (if a time was recognised), what, and where."""
+    """One entry of the timeline: when (if a time was recognised), what, and where.
+
+    `time` is in the zone the entry is written in, `zone` that zone's name (an IANA name,
+    `UTC` or `UTC+02:00`); `inferred` marks an entry read from a sentence of the account
+    because the postmortem has no timeline of its own."""
 
     time: dt.datetime | None
     approximate: bool
     text: str
     line: int
+    zone: str | None = None
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class ActionItem:
-    """One action item: text, done or open, owner, due date, tracker links, file line."""
+    """One action item: text, done or open (None when the text does not say), owner, due
+    date, tracker links, file line."""
 
     text: str
-    done: bool
+    done: bool | None
     owner: str | None
     due: dt.date | None
     links: tuple[str, ...]
@@ -219,9 +231,18 @@ class Durations:
     resolve: dt.timedelta | None = None
 
 
+# Where a milestone (or the impact) comes from: the front matter, the timeline's wording, or
+# the first and last timed entries.
+SOURCES = ("front-matter", "inferred", "timeline")
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
-    """What the postmortem says as data: zone, milestones, timeline, durations, actions."""
+    """What the postmortem says as data: zone, milestones, timeline, durations, actions.
+
+    `effective` holds, per milestone, the declared one, else the one inferred from the
+    timeline's wording, and for `started`/`resolved` the first/last timed entry; `sources`
+    says which, per milestone name, and `impact_source` the weakest of the two impact ends."""
 
     timezone: str
     declared: Milestones
@@ -229,6 +250,10 @@ class Incident:
     events: tuple[TimelineEvent, ...]
     durations: Durations
     actions: tuple[ActionItem, ...]
+    inferred: Milestones = field(default_factory=Milestones)
+    sources: Mapping[str, str] = field(default_factory=dict)
+    impact_source: str | None = None
+    timezone_source: str = "default"
 
     @property
     def open_actions(self) -> tuple[ActionItem, ...]:

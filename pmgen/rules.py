@@ -49,8 +49,10 @@ RULES: tuple[Rule, ...] = (
         "PM101",
         "missing-title",
         Severity.ERROR,
-        "The postmortem has no `title` in its front matter and no level-1 heading.",
-        "The title names the incident in the index, the feed and the browser tab.",
+        "The postmortem has no `title` in its front matter and no level-1 heading (the page is "
+        "titled after the file name).",
+        "The title names the incident in the index, the feed and the browser tab; a file name "
+        "rarely reads as one.",
         "---\ndate: 2021-09-22\n---\n## Contexte",
         'Add `title: "Incident de production du 22 septembre 2021"` to the front matter.',
     ),
@@ -58,9 +60,12 @@ RULES: tuple[Rule, ...] = (
         "PM102",
         "missing-date",
         Severity.ERROR,
-        "No usable date in the front matter, nor a `YYYY-MM-DD-` prefix in the file name.",
-        "Postmortems are ordered, grouped and linked by the date of the incident.",
-        "incident-base-de-donnees.md with no `date:` key.",
+        "No date anywhere: not in the front matter, the file name, the title, a `Date:` line "
+        "or metadata table near the top, nor the timeline's day headings or dated entries.",
+        "Postmortems are ordered, grouped and linked by the date of the incident; an undated "
+        "one is still published, listed under “Undated” at the end of the index.",
+        "incident-base-de-donnees.md with no `date:` key, no date in its title and a timeline "
+        "of bare times.",
         "Add `date: 2021-09-22` to the front matter, or rename the file "
         "`2021-09-22-incident-base-de-donnees.md`.",
     ),
@@ -133,7 +138,9 @@ RULES: tuple[Rule, ...] = (
         "required set is what the team agreed every postmortem must answer.",
         "A file with `## Contexte` and `## Analyse` but no `## Chronologie`.",
         "Add the section as a level-2 heading (`pmgen lint --fix` inserts the missing headings in "
-        "the configured order), in French or English: `## Chronologie` or `## Timeline`.",
+        "the configured order), in French or English: `## Chronologie` or `## Timeline`. A "
+        "misspelt heading (`## Chronolgie`, `## Lesons learned`) is named in the message, and "
+        "`--fix` renames it instead of adding a second, empty section.",
     ),
     Rule(
         "PM202",
@@ -247,13 +254,39 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+RULES = (
+    *RULES,
+    Rule(
+        "PM320",
+        "date-disagrees",
+        Severity.WARNING,
+        "The postmortem's date is a day or more outside the days its timeline and milestones give.",
+        "Pages are ordered and linked by that date; when it is the day the file was created "
+        "(`pmgen new`) or published rather than the day of the incident, the index misplaces "
+        "the incident and durations look wrong.",
+        "date: 2023-05-16   (while `### 2023-07-16` heads the timeline)",
+        "Correct whichever is wrong: the `date`, a day heading, or a `*_at` milestone.",
+    ),
+    Rule(
+        "PM321",
+        "malformed-stamp",
+        Severity.WARNING,
+        "A timeline entry opens with what looks like a date or time but names none.",
+        "pmgen cannot place the entry on the time axis; it would otherwise pass silently as an "
+        "entry without a time.",
+        "* 20202-01-16 12:00 — bascule   (a five-digit year)   or   * 25:10 — redémarrage",
+        "Correct the stamp: `2020-01-16 12:00`, `15:10`.",
+    ),
+)
+
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 # Rules whose findings only warn while a postmortem is a draft.
 DRAFT_RELAXED: frozenset[str] = frozenset({"PM201", "PM202", "PM305"})
-# Findings that leave a postmortem without what a page needs (readable text, title, date):
-# a build cannot render it.
-FATAL_CODES: frozenset[str] = frozenset({"PM001", "PM002", "PM101", "PM102"})
+# Findings that leave a postmortem without what a page needs (readable text, usable front
+# matter): a build cannot render it. A missing title or date is not one of them: the page is
+# titled after the file name, and an undated page is listed under “Undated”.
+FATAL_CODES: frozenset[str] = frozenset({"PM001", "PM002"})
 
 
 def find_rule(text: str) -> Rule | None:

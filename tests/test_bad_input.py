@@ -103,8 +103,8 @@ CASES: dict[str, tuple[bytes, list[str]]] = {
     "no-front-matter.md": (
         ("# Panne du serveur de fichiers\n\n" + SECTIONS).encode(),
         [
-            "1:1 PM102 error no `date` in the front matter and no `YYYY-MM-DD-` prefix "
-            "in the file name"
+            "1:1 PM102 error no date found: none in the front matter, the file name, the title, "
+            "a `Date:` line or the timeline; the page is listed under “Undated”"
         ],
     ),
     "latin-1.md": (
@@ -120,9 +120,10 @@ CASES: dict[str, tuple[bytes, list[str]]] = {
     "empty.md": (
         b"",
         [
-            "1:1 PM101 error no `title` in the front matter and no level-1 heading",
-            "1:1 PM102 error no `date` in the front matter and no `YYYY-MM-DD-` prefix "
-            "in the file name",
+            "1:1 PM101 error no `title` in the front matter and no level-1 heading: the page "
+            "is titled after the file name",
+            "1:1 PM102 error no date found: none in the front matter, the file name, the title, "
+            "a `Date:` line or the timeline; the page is listed under “Undated”",
             *missing_all(1),
         ],
     ),

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import hashlib
 import itertools
+import json
 import os
 import shutil
 import subprocess
@@ -176,17 +177,39 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
     ]
 
 
-def test_a_postmortem_without_title_fails_the_build(tmp_path: Path) -> None:
+def test_a_postmortem_without_title_or_date_still_becomes_a_page(tmp_path: Path) -> None:
     content = tmp_path / "pm"
     content.mkdir()
-    (content / "2022-05-04-sans-titre.md").write_text(
-        "---\ndate: 2022-05-04\n---\n\n## Contexte\n\nx\n", encoding="utf-8"
+    (content / "sans-titre.md").write_text("## Contexte\n\nx\n", encoding="utf-8")
+    (content / "2022-05-04-panne.md").write_text(postmortem(), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--src", str(content), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "PM101" in result.stderr and "PM102" in result.stderr
+    # Titled after its file name, under `undated/`, listed last on the home page.
+    page = (out / "undated/sans-titre/index.html").read_text(encoding="utf-8")
+    assert "<h1>Sans titre</h1>" in page and "Sans date" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index(">Panne</a>") < index.index(">Sans titre</a>")
+    assert '>Sans date <span class="chip-count">' in index  # the year filter's last value
+    assert (out / "undated/index.html").is_file()
+    records = json.loads((out / "index.json").read_text(encoding="utf-8"))["postmortems"]
+    undated = next(r for r in records if r["source"] == "sans-titre.md")
+    assert (undated["date"], undated["date_source"], undated["url"]) == (
+        None,
+        "none",
+        "undated/sans-titre/",
     )
-    result = CliRunner().invoke(
-        main, ["build", "--src", str(content), "--out", str(tmp_path / "out")]
+    assert (undated["title"], undated["title_source"]) == ("Sans titre", "file-name")
+    assert records[-1] is not records[0] and records[-1]["source"] == "sans-titre.md"
+    # `--strict` still fails on its errors, and leaves the site as it was.
+    before = tree(out)
+    strict = CliRunner().invoke(
+        main, ["build", "--src", str(content), "--out", str(out), "--strict"]
     )
-    assert result.exit_code == 1
-    assert "PM101" in result.stderr and "previous site is unchanged" in result.stderr
+    assert strict.exit_code == 1
+    assert "PM102" in strict.stderr
+    assert tree(out) == before
 
 
 @pytest.mark.parametrize("choice", ["root", "home", "content", "parent", "inside", "foreign"])

@@ -318,3 +318,51 @@ def test_without_fix_nothing_is_written(tmp_path: Path) -> None:
     report = lint_fix(path, fix=False)
     assert path.read_bytes() == FRENCH.encode()
     assert codes(report) == [(12, "PM201"), (20, "PM201")]
+
+
+# A misspelt heading is renamed in place (its level and line ending kept), in the language it
+# was written in, instead of inserting a second, empty section beside it.
+MISSPELT = """\
+---
+title: Certificate expired on the API
+date: 2023-03-14
+---
+
+## Context
+
+Certificates are renewed by a cron job.
+
+### Chronolgie\r
+\r
+* 09:02 — Clients report TLS errors.
+
+## Lesons learned ##
+
+An expiry date is a deadline that needs an alert.
+
+## Analysis
+
+The renewal job had been failing for a month.
+
+## Action items
+
+* [ ] Alert 14 days before a certificate expires @ana
+"""
+
+
+def test_misspelt_headings_are_renamed_not_duplicated(tmp_path: Path) -> None:
+    path = tmp_path / "2023-03-14-certificate.md"
+    path.write_bytes(MISSPELT.encode())
+    config = build_config({}, tmp_path, None)
+    before = run_lint([path], config, tmp_path, TODAY)
+    assert [(d.code, d.line) for d in before.diagnostics if d.code == "PM201"] == [
+        ("PM201", 10),
+        ("PM201", 14),
+    ]
+    report = run_lint([path], config, tmp_path, TODAY, fix=True)
+    assert report.fixed == (path.name,)
+    expected = MISSPELT.replace("### Chronolgie\r", "### Chronologie\r").replace(
+        "## Lesons learned ##", "## Lessons learned ##"
+    )
+    assert path.read_bytes() == expected.encode()
+    assert [d.code for d in report.diagnostics if d.code.startswith("PM2")] == []

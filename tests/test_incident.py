@@ -244,10 +244,10 @@ def test_resolved_before_started_is_pm104_at_resolved(tmp_path: Path) -> None:
             "(2021-09-22T16:00:00+02:00)",
         )
     ]
-    # The impact still comes out, negative, and reads as such.
-    impact = load(path).incident.durations.impact
-    assert impact == -minutes(34)
-    assert shown(impact, "fr") == "−34 min"
+    # A negative duration is never shown: PM104 says what is wrong instead.
+    incident = load(path).incident
+    assert incident.durations.impact is None
+    assert incident.effective.started == at("2021-09-22T16:00", PARIS)
 
 
 def test_detected_before_started_is_pm104_at_detected(tmp_path: Path) -> None:
@@ -300,14 +300,36 @@ def test_milestones_in_order_give_no_pm104() -> None:
 # --- effective milestones: fallbacks to the timeline ----------------------------------------
 
 
-def test_start_and_end_fall_back_to_first_and_last_timed_entries() -> None:
+def test_undeclared_milestones_are_inferred_from_the_timeline_wording() -> None:
     incident = load(FIXTURES / "jours-en-titres.md").incident
     assert incident.declared == Milestones()
+    # `Premières erreurs` starts it, `l'alerte` detects it, `Les erreurs cessent` is not a word
+    # of resolution: the last entry stands in for it.
     assert incident.effective == Milestones(
-        started=at("2020-02-20T16:00", PARIS), resolved=at("2020-02-21T10:00", PARIS)
+        started=at("2020-02-20T16:04:59", PARIS),
+        detected=at("2020-02-20T16:12", PARIS),
+        resolved=at("2020-02-21T10:00", PARIS),
     )
-    assert incident.durations == Durations(impact=dt.timedelta(hours=18))
-    assert shown(incident.durations.impact, "fr") == "18 h 00"
+    assert incident.sources == {
+        "started": "inferred",
+        "detected": "inferred",
+        "resolved": "timeline",
+    }
+    assert incident.impact_source == "timeline"
+
+
+def test_start_and_end_fall_back_to_first_and_last_timed_entries(tmp_path: Path) -> None:
+    text = document(
+        "",
+        timeline="* 16:00 — Changement de configuration.\n* Message au support.\n* 16:26 — Fin.\n",
+    )
+    incident = load(write(tmp_path, text)).incident
+    assert incident.effective == Milestones(
+        started=at("2021-09-22T16:00", PARIS), resolved=at("2021-09-22T16:26", PARIS)
+    )
+    assert incident.sources == {"started": "timeline", "resolved": "timeline"}
+    assert incident.durations == Durations(impact=minutes(26))
+    assert shown(incident.durations.impact, "fr") == "26 min"
 
 
 def test_declared_milestones_win_over_the_timeline(tmp_path: Path) -> None:

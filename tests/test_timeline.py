@@ -16,13 +16,23 @@ from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
 from pmgen.model import Postmortem
+from pmgen.read.blocks import read_blocks
 from pmgen.read.markdown import parse
+from pmgen.read.regions import find_regions
 from pmgen.read.sections import find_headings, find_sections
-from pmgen.read.timeline import ROLL_OVER_GAP, ParsedTime, parse_day, parse_time, read_timeline
+from pmgen.read.timeline import (
+    ROLL_OVER_GAP,
+    ParsedTime,
+    TimelineContext,
+    parse_day,
+    parse_time,
+    read_timeline,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 PARIS = ZoneInfo("Europe/Paris")
 TOKYO = ZoneInfo("Asia/Tokyo")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 UTC = dt.UTC
 TODAY = dt.date(2024, 1, 1)
 ALL = Selection(min_severity=Severity.INFO)
@@ -105,13 +115,14 @@ def line_of(text: str, needle: str) -> int:
         ("[13:26] Redémarrage", ParsedTime(13, 26, 0, None, None, False, "Redémarrage")),
         (
             "2:54 PM PST — Customer reports",
-            ParsedTime(14, 54, 0, None, offset(-8), False, "Customer reports"),
+            # An abbreviation names its region's zone (PST in winter, PDT in summer).
+            ParsedTime(14, 54, 0, None, LOS_ANGELES, False, "Customer reports"),
         ),
         ("2:54 p.m. — report", ParsedTime(14, 54, 0, None, None, False, "report")),
         ("12:00 AM backup", ParsedTime(0, 0, 0, None, None, False, "backup")),
         ("12:30 PM lunch deploy", ParsedTime(12, 30, 0, None, None, False, "lunch deploy")),
         ("21:17 UTC probe fails", ParsedTime(21, 17, 0, None, UTC, False, "probe fails")),
-        ("10:00 CEST — bascule", ParsedTime(10, 0, 0, None, offset(2), False, "bascule")),
+        ("10:00 CEST — bascule", ParsedTime(10, 0, 0, None, PARIS, False, "bascule")),
         (
             "2021-09-22 16:00 — panne",
             ParsedTime(16, 0, 0, dt.date(2021, 9, 22), None, False, "panne"),
@@ -174,12 +185,14 @@ def test_parse_time_refuses_what_is_not_a_time(text: str) -> None:
     assert parse_time(text) is None
 
 
-def test_zone_names_are_kept() -> None:
+def test_zone_abbreviations_name_their_region_and_show_the_season() -> None:
     utc = parse_time("21:17 UTC")
     pst = parse_time("2:54 PM PST")
     assert utc is not None and pst is not None
-    assert utc.zone is not None and utc.zone.tzname(None) == "UTC"
-    assert pst.zone is not None and pst.zone.tzname(None) == "PST"
+    assert utc.zone is UTC and pst.zone == LOS_ANGELES
+    winter = dt.datetime(2021, 1, 5, 14, 54, tzinfo=pst.zone)
+    summer = dt.datetime(2021, 7, 5, 14, 54, tzinfo=pst.zone)
+    assert (winter.tzname(), summer.tzname()) == ("PST", "PDT")
 
 
 # --- parse_day ------------------------------------------------------------------------------
@@ -203,12 +216,14 @@ WEDNESDAY = dt.date(2021, 9, 22)
         ("Wednesday, September 22, 2021", dt.date(2021, 9, 22)),
         ("Sept. 23, 2021", dt.date(2021, 9, 23)),
         ("Sep 24th", dt.date(2021, 9, 24)),
-        # A weekday alone: the first such day on or after the postmortem's date.
+        # A weekday alone: the nearest such day to the postmortem's date (after it on a tie).
         ("Mercredi", dt.date(2021, 9, 22)),
         ("Jeudi", dt.date(2021, 9, 23)),
-        ("Lundi", dt.date(2021, 9, 27)),
-        ("*Mardi*", dt.date(2021, 9, 28)),
+        ("Lundi", dt.date(2021, 9, 20)),
+        ("*Mardi*", dt.date(2021, 9, 21)),
         ("Friday:", dt.date(2021, 9, 24)),
+        ("Samedi", dt.date(2021, 9, 25)),
+        ("Dimanche", dt.date(2021, 9, 19)),
         ("Du texte", None),
         ("", None),
         ("2021-02-30", None),
@@ -287,10 +302,11 @@ def test_fixture_with_weekdays_nested_items_and_midnight() -> None:
 
 def test_fixture_table_with_zones_and_a_bare_english_date() -> None:
     path = FIXTURES / "utc.md"  # timezone: America/Los_Angeles
+    # `PST` names Pacific time: in September that is PDT (UTC-7), as the author meant.
     assert events(load(path)) == [
-        (at("2021-09-22", "13:10", offset(-8)), False, "CDN rule change deployed.", 27),
+        (at("2021-09-22", "13:10", LOS_ANGELES), False, "CDN rule change deployed.", 27),
         (at("2021-09-22", "21:17", UTC), False, "Synthetic checkout probe fails.", 28),
-        (at("2021-09-22", "14:54", offset(-8)), False, "Rule change reverted.", 29),
+        (at("2021-09-22", "14:54", LOS_ANGELES), False, "Rule change reverted.", 29),
         (at("2021-09-22", "16:40", offset(-7)), False, "Error rate back to baseline.", 30),
         (None, False, "Customer support informed.", 31),
     ]
@@ -618,7 +634,9 @@ def test_read_timeline_never_raises_on_any_list_items(
     tokens = parse(body)
     headings = find_headings(tokens, 1)
     sections = find_sections(tokens, headings, SPECS, 1, len(body.splitlines()))
-    timeline = next(s for s in sections if s.id == "timeline")
-    for event in read_timeline(tokens, timeline, 1, date, zone):
+    blocks = read_blocks(tokens, 1)
+    regions = find_regions(blocks, sections, date, "fr")
+    context = TimelineContext(date, date, str(zone), False, "fr")
+    for event in read_timeline(blocks, regions, context).events:
         assert event.time is None or event.time.tzinfo is not None
         assert 1 <= event.line <= len(body.splitlines())

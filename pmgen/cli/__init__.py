@@ -16,6 +16,7 @@ from pmgen import __version__
 # no-op `pmgen build` does not pay for importing Jinja, markdown-it and the rest.
 COMMANDS = {
     "build": "pmgen.cli.build:build",
+    "export": "pmgen.cli.export:export",
     "init": "pmgen.cli.init:init",
     "lint": "pmgen.cli.lint:lint",
     "new": "pmgen.cli.new:new",

@@ -166,7 +166,11 @@ def _stages(
     site = SiteInfo(
         config.title, config.lang, options.site_url, config.html == "escape", today, indexed
     )
-    site = replace(site, required=tuple(map(config.section_spec, config.required)))
+    site = replace(
+        site,
+        required=tuple(map(config.section_spec, config.required)),
+        severities=config.severities,
+    )
     rendered = {item.path: (item.key, item.rendered) for item in published}
     stored = StoredFragments(store, {item.path: item for item in published}, config, cwd)
     context = digest(repr(config), str(cwd), _templates_digest(config))
@@ -328,9 +332,10 @@ def _blocking(
 
 
 def _missing(postmortem: Postmortem) -> list[Diagnostic]:
-    """A finding for a missing title or date that was reported under another code (PM103)."""
+    """A finding for a missing title that was reported under another code (PM103). A missing
+    date does not block: the page is listed under “Undated”."""
     fields, shown = postmortem.fields, postmortem.document.display_path
-    problems = [("title", fields.title), ("date", fields.date)]
+    problems = [("title", fields.title)]
     return [
         Diagnostic(
             "PM103",

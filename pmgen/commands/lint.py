@@ -68,10 +68,11 @@ def run_lint(
 
 
 def _apply_fix(postmortem: Postmortem, config: Config) -> bool:
-    """Rewrite the file with its missing sections inserted; False when nothing changed."""
+    """Rewrite the file with its misspelt sections renamed and missing ones inserted; False
+    when nothing changed."""
     titles = {spec.id: spec.title(postmortem.fields.lang) for spec in config.sections}
     document = postmortem.document
-    text = fix_text(postmortem, config.required, titles)
+    text = fix_text(postmortem, config.required, titles, config.sections)
     if text == document.text:
         return False
     data = ("\ufeff" if document.had_bom else "") + text

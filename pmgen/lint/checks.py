@@ -16,6 +16,7 @@ from pmgen.prompts import PROMPT_PATTERN
 from pmgen.read.linked import link_problem
 from pmgen.read.markdown import iter_links, split_lines
 from pmgen.read.postmortem import Parsed
+from pmgen.read.sections import misspelt_sections
 from pmgen.rules import finding
 
 
@@ -60,14 +61,31 @@ def future_date(path: str, date: dt.date | None, line: int, today: dt.date) -> I
 
 
 def check_missing_sections(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
-    """PM201: a required section is absent."""
+    """PM201: a required section is absent (with a "did you mean" for a misspelt heading)."""
     postmortem = parsed.postmortem
     present = {section.id for section in postmortem.sections}
     lang = postmortem.fields.lang
+    config = context.config
+    misspelt = misspelt_sections(
+        postmortem.headings, postmortem.sections, config.sections, config.required
+    )
     for section_id in context.config.required:
         if section_id in present:
             continue
         spec = context.config.section_spec(section_id)
+        if section_id in misspelt:
+            heading = misspelt[section_id]
+            yield finding(
+                "PM201",
+                postmortem.document.display_path,
+                heading.line,
+                1,
+                f"required section `{spec.title(lang)}` is missing; did you mean "
+                f"`{heading.text}` (line {heading.line})?",
+                f"Correct the heading to `{'#' * heading.level} {spec.title(lang)}`; "
+                "`pmgen lint --fix` renames it.",
+            )
+            continue
         line = insertion_line(postmortem, context.config.required, section_id)
         line = min(line, last_line(postmortem.document.text))
         other = spec.title("en" if lang == "fr" else "fr")

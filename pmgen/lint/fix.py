@@ -1,12 +1,15 @@
-"""`lint --fix`: insert missing required section headings, leaving every other byte alone."""
+"""`lint --fix`: rename misspelt required section headings and insert the missing ones,
+leaving every other byte alone."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from pmgen.model import Postmortem
+from pmgen.model import Postmortem, SectionSpec
 from pmgen.prompts import prompt_comment
 from pmgen.read.lines import split_lines
+from pmgen.read.sections import distance, misspelt_sections, normalise
 
 # Lines with their own endings, split only at CR, LF and CRLF as markdown-it counts them.
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -26,20 +29,34 @@ def insertion_line(postmortem: Postmortem, required: tuple[str, ...], section_id
     return len(split_lines(postmortem.document.text)) + 1
 
 
-def fix_text(postmortem: Postmortem, required: tuple[str, ...], titles: dict[str, str]) -> str:
-    """The document's full text with each missing required section inserted in order.
+_ATX = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)([ \t]+#+[ \t]*)?(\r\n|\r|\n)?$")
 
-    `titles` maps section ids to the heading text to write. Returns the text unchanged
-    (same object content) when nothing is missing.
+
+def fix_text(
+    postmortem: Postmortem,
+    required: tuple[str, ...],
+    titles: dict[str, str],
+    specs: Sequence[SectionSpec] = (),
+) -> str:
+    """The document's full text with each misspelt required heading renamed (`## Chronolgie`
+    → `## Chronologie`) and each missing required section inserted in order.
+
+    `titles` maps section ids to the heading text to write; `specs` are the known sections
+    (misspellings are looked for only when given). Returns the text unchanged (same object
+    content) when nothing is missing.
     """
     document = postmortem.document
     present = {s.id for s in postmortem.sections}
-    missing = [section_id for section_id in required if section_id not in present]
-    if not missing:
+    renames = misspelt_sections(postmortem.headings, postmortem.sections, specs, required)
+    missing = [s for s in required if s not in present and s not in renames]
+    if not missing and not renames:
         return document.text
     newline = _newline(document.text)
     level = min((s.heading.level for s in postmortem.sections), default=2)
     lines = _LINES.findall(document.text)
+    for section_id, heading in renames.items():
+        title = _nearest_title(heading.text, specs, section_id) or titles[section_id]
+        lines[heading.line - 1] = _renamed(lines[heading.line - 1], title)
     inserts: dict[int, list[str]] = {}
     for section_id in missing:
         line = insertion_line(postmortem, required, section_id)
@@ -92,6 +109,24 @@ def _still_open(lines: list[str]) -> str | None:
         ):
             opened = None
     return opened
+
+
+def _nearest_title(text: str, specs: Sequence[SectionSpec], section_id: str) -> str | None:
+    """The section's title (French or English) that the misspelt heading is closest to."""
+    spec = next((spec for spec in specs if spec.id == section_id), None)
+    if spec is None:
+        return None
+    titles = sorted(set(spec.titles.values()))
+    return min(titles, key=lambda title: distance(normalise(text), normalise(title), 40))
+
+
+def _renamed(line: str, title: str) -> str:
+    """A heading line with its text replaced, its `#` marks and line ending kept."""
+    match = _ATX.match(line)
+    if match is not None:
+        return f"{match[1]}{title}{match[3] or ''}{match[4] or ''}"
+    ending = line[len(line.rstrip("\r\n")) :]
+    return title + ending  # the text line of an underlined (setext) heading
 
 
 def _newline(text: str) -> str:

@@ -27,7 +27,9 @@ def actions_view(library: Library, root: str, today: dt.date, lang: str) -> list
                 {
                     "postmortem": entry.title,
                     "url": f"{root}{entry.url}index.html" + (f"#{anchor}" if anchor else ""),
-                    "date_text": format_day(entry.date, fields.lang),
+                    "date_text": format_day(entry.date, fields.lang)
+                    if entry.date
+                    else words(fields.lang)["undated"],
                     "lang": fields.lang,
                     "services": list(fields.services),
                     "order": (

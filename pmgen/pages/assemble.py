@@ -152,7 +152,8 @@ def _files(
     if not listings:
         return
     if site.site_url:
-        newest = library.entries[0].date if library.entries else dt.date(1970, 1, 1)
+        dated = library.dated()
+        newest = dated[0].date if dated and dated[0].date else dt.date(1970, 1, 1)
         moment = updated or dt.datetime.combine(newest, dt.time(), dt.UTC)
         yield render_feed(library, site, env, moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
         yield render_sitemap(library, site, env)

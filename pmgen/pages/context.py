@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pmgen.charts import draw_chart
@@ -21,10 +21,11 @@ from pmgen.pages.article import (
 )
 from pmgen.pages.dashboard import entry_facets, entry_row, tiles, with_filters
 from pmgen.pages.fragments import Linked
-from pmgen.pages.incident import incident_view
-from pmgen.pages.library import TAXONOMIES, Entry, Library, Term, root_of, term_url
-from pmgen.pages.severity import severity_rank
+from pmgen.pages.incident import impact_note, incident_view
+from pmgen.pages.library import TAXONOMIES, UNDATED, Entry, Library, Term, root_of, term_url
+from pmgen.pages.severity import colour_rank, scale_rank
 from pmgen.pages.stats import months_between, per_month, stats_view
+from pmgen.severities import SeverityScale
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class SiteInfo:
     today: dt.date
     search: bool = False
     required: tuple[SectionSpec, ...] = ()  # the required sections, to show the missing ones
+    severities: SeverityScale = field(default_factory=SeverityScale)  # for colours and order
 
 
 def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
@@ -53,6 +55,11 @@ def site_context(site: SiteInfo, root: str, lang: str) -> dict[str, Any]:
             for kind in (*TAXONOMIES, "actions", "stats", *(("search",) if site.search else ()))
         ],
     }
+
+
+def date_text(entry: Entry, lang: str) -> str:
+    """The entry's date as words, or `Sans date` / `Undated`."""
+    return format_date(entry.date, lang) if entry.date else words(lang)["undated"]
 
 
 def listing(
@@ -71,9 +78,10 @@ def index_context(library: Library, site: SiteInfo, summaries: Mapping[str, str]
     lang = site.lang
     rows = listing(library.entries, "", summaries, site)
     groups = entry_facets(rows, lang)
-    dated = sorted(e.date for e in library.entries)
+    dated_entries = list(library.dated())
+    dated = sorted(e.date for e in dated_entries if e.date is not None)
     months = months_between(dated[0], dated[-1]) if dated else []
-    chart = per_month(list(library.entries), months, lang)
+    chart = per_month(dated_entries, months, lang)
     return {
         "site": site_context(site, "", lang),
         "page_title": site.title,
@@ -87,7 +95,8 @@ def index_context(library: Library, site: SiteInfo, summaries: Mapping[str, str]
         "shown_forms": plural_forms("shown", lang),
         "years": [
             {
-                "name": term.name,
+                "name": term_name(term, site.lang),
+                "key": term.name,
                 "url": f"{term.url}index.html",
                 "entries": [r for r in rows if r["year"] == term.name],
             }
@@ -112,6 +121,10 @@ def postmortem_context(
 
     incident = incident_view(entry, lang, site.today, fragments.timeline_html)
     incident["figures"] = figures(postmortem.incident, lang)
+    for figure in incident["figures"]:  # where the impact's start and end come from
+        figure["note"] = (
+            impact_note(postmortem.incident, lang) if figure["key"] == "impact" else None
+        )
     incident["zone_note"] = zone_note(postmortem.incident, lang)
     incident["open_summary"] = open_summary(postmortem.incident, site.today, lang)
     missing = missing_sections(postmortem, site.required, lang)
@@ -128,16 +141,19 @@ def postmortem_context(
     )
     severity = term("severity", fields.severity) if fields.severity else None
     if severity is not None:
-        severity["rank"] = severity_rank(fields.severity)
+        severity["rank"] = scale_rank(fields.severity, site.severities)
     return {
         "site": site_context(site, root, site.lang),
         "words": words(lang),
         "page_title": entry.title,
         "title": entry.title,
         "lang": lang,
-        "date": entry.date.isoformat(),
-        "date_text": format_date(entry.date, lang),
-        "year": {"name": str(entry.date.year), "url": f"{root}{entry.date.year}/index.html"},
+        "date": entry.date.isoformat() if entry.date else "",
+        "date_text": date_text(entry, lang),
+        "year": {
+            "name": str(entry.date.year) if entry.date else words(lang)["undated"],
+            "url": f"{root}{entry.date.year if entry.date else UNDATED}/index.html",
+        },
         "severity": severity,
         "status": fields.status,
         "services": [term("services", name) for name in fields.services],
@@ -166,6 +182,11 @@ def _neighbour(entry: Entry | None, root: str) -> dict[str, str] | None:
     }
 
 
+def term_name(term: Term, lang: str) -> str:
+    """A term's name as shown: the undated postmortems' group reads `Sans date` / `Undated`."""
+    return words(lang)["undated"] if term.kind == "years" and term.name == UNDATED else term.name
+
+
 def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict[str, Any]:
     """The list of every service, tag or severity, with counts."""
     root = root_of(f"{kind}/")
@@ -179,10 +200,13 @@ def taxonomy_context(kind: str, terms: tuple[Term, ...], site: SiteInfo) -> dict
                 "url": f"{root}{t.url}index.html",
                 "count": len(t.entries),
                 "count_text": plural("count", len(t.entries), site.lang),
-                "rank": severity_rank(t.name) if kind == "severity" else 0,
+                "rank": scale_rank(t.name, site.severities) if kind == "severity" else 0,
             }
             for t in sorted(
-                terms, key=lambda t: (severity_rank(t.name) or 9) if kind == "severity" else 0
+                terms,
+                key=lambda t: (
+                    (scale_rank(t.name, site.severities) or 9) if kind == "severity" else 0
+                ),
             )
         ],
     }
@@ -193,9 +217,9 @@ def term_context(term: Term, site: SiteInfo, summaries: Mapping[str, str]) -> di
     root = root_of(term.url)
     return {
         "site": site_context(site, root, site.lang),
-        "page_title": term.name,
+        "page_title": term_name(term, site.lang),
         "kind": term.kind,
-        "name": term.name,
+        "name": term_name(term, site.lang),
         "entries": listing(term.entries, root, summaries, site),
         "count_text": plural("count", len(term.entries), site.lang),
     }
@@ -250,7 +274,11 @@ def search_context(library: Library, site: SiteInfo) -> dict[str, Any]:
             "label": said["severity"],
             "values": [t.name for t in library.terms["severity"]],
         },
-        {"key": "year", "label": said["year"], "values": [t.name for t in library.years()]},
+        {
+            "key": "year",
+            "label": said["year"],
+            "values": [t.name for t in library.years() if t.name != UNDATED],
+        },
     ]
     return {
         "site": site_context(site, root, site.lang),
@@ -274,10 +302,10 @@ def pagefind_meta(entry: Entry) -> list[str]:
     fields = entry.postmortem.fields
     pairs = {
         "title": entry.title,
-        "date_text": format_date(entry.date, fields.lang),
-        "year": str(entry.date.year),
+        "date_text": date_text(entry, fields.lang),
+        "year": str(entry.date.year) if entry.date else "",
         "severity": fields.severity or "",
-        "rank": str(severity_rank(fields.severity)) if fields.severity else "",
+        "rank": str(colour_rank(fields.severity_rank)) if fields.severity else "",
         "services": "|".join(fields.services),
     }
     return [f"{key}:{value}" for key, value in pairs.items() if value]

@@ -14,8 +14,8 @@ from pmgen.model import SectionSpec
 from pmgen.pages.article import figures, incomplete
 from pmgen.pages.filters import classes, facet, rules
 from pmgen.pages.fragments import ROOT
-from pmgen.pages.library import Entry, Library
-from pmgen.pages.severity import severity_rank
+from pmgen.pages.library import UNDATED, Entry, Library
+from pmgen.pages.severity import colour_rank
 
 WINDOW = 90  # days counted by the first tile
 
@@ -34,8 +34,8 @@ def tiles(library: Library, today: dt.date, lang: str) -> list[dict[str, Any]]:
     said = words(lang)
     entries = library.entries
     since = today - dt.timedelta(days=WINDOW)
-    recent = sum(1 for e in entries if since < e.date <= today)
-    newest = max((e.date for e in entries), default=None)
+    recent = sum(1 for e in entries if e.date is not None and since < e.date <= today)
+    newest = max((e.date for e in entries if e.date is not None), default=None)
     note = said["last_incident"].format(date=format_date(newest, lang)) if newest else ""
     durations = [e.postmortem.incident.durations for e in entries]
     resolve = [d.resolve for d in durations if d.resolve is not None and d.resolve.days >= 0]
@@ -84,11 +84,11 @@ def entry_row(
         "title": entry.title,
         "url": f"{root}{entry.url}index.html",
         "lang": lang,
-        "date": entry.date.isoformat(),
-        "date_text": format_day(entry.date, lang),
-        "year": str(entry.date.year),
+        "date": entry.date.isoformat() if entry.date else "",
+        "date_text": format_day(entry.date, lang) if entry.date else words(lang)["undated"],
+        "year": str(entry.date.year) if entry.date else UNDATED,
         "severity": fields.severity,
-        "severity_rank": severity_rank(fields.severity),
+        "severity_rank": colour_rank(fields.severity_rank),
         "services": list(fields.services),
         "status": fields.status,
         "status_text": words(lang)[fields.status],
@@ -111,8 +111,17 @@ def entry_facets(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [
         facet("sev", said["severity"], severities, sorted(severities, key=lambda s: (ranks[s], s))),
         facet("svc", said["service"], Counter(s for row in rows for s in row["services"])),
-        facet("year", said["year"], years, sorted(years, reverse=True)),
+        _undated_last(facet("year", said["year"], years, sorted(years, reverse=True)), lang),
     ]
+
+
+def _undated_last(group: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The undated postmortems' value last, shown as `Sans date` / `Undated`."""
+    values = [v for v in group["values"] if v["name"] != UNDATED]
+    values += [
+        {**v, "label": words(lang)["undated"]} for v in group["values"] if v["name"] == UNDATED
+    ]
+    return {**group, "values": values}
 
 
 def with_filters(rows: list[dict[str, Any]], groups: list[dict[str, Any]], lang: str) -> str:

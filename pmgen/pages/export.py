@@ -1,13 +1,45 @@
-"""`index.json`: every published postmortem's front matter plus computed fields, for tools."""
+"""The postmortems as records, for tools: `index.json` in the site, and `pmgen export` (JSON
+or CSV) without building. The schema is documented in docs/data.md (`SCHEMA_VERSION`)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from typing import Any
 
-from pmgen.model import OutputFile
-from pmgen.pages.library import Library
+from pmgen.model import ActionItem, Incident, OutputFile, TimelineEvent
+from pmgen.pages.library import Entry, Library
+
+SCHEMA_VERSION = 2
+MILESTONES = ("started", "detected", "mitigated", "resolved")
+DURATIONS = ("impact", "detect", "mitigate", "resolve")
+# The CSV's columns: one row per postmortem, lists joined by `;`, the timeline and actions
+# counted (their details are in the JSON).
+CSV_COLUMNS = (
+    "url",
+    "source",
+    "title",
+    "date",
+    "date_source",
+    "lang",
+    "lang_source",
+    "status",
+    "severity",
+    "services",
+    "tags",
+    "authors",
+    "timezone",
+    *(f"{name}_at" for name in MILESTONES),
+    *(f"{name}_source" for name in MILESTONES),
+    *(f"{name}_seconds" for name in DURATIONS),
+    "impact_source",
+    "timeline_entries",
+    "timed_entries",
+    "actions_total",
+    "actions_open",
+)
 
 
 def _plain(value: Any) -> Any:
@@ -23,27 +55,124 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _event(event: TimelineEvent) -> dict[str, Any]:
+    time = event.time
+    return {
+        "line": event.line,
+        "at": time.isoformat() if time else None,
+        "date": time.date().isoformat() if time else None,
+        "time": f"{time:%H:%M}" if time else None,
+        "zone": event.zone if time else None,
+        "approximate": event.approximate,
+        "inferred": event.inferred,
+        "text": event.text,
+    }
+
+
+def _action(action: ActionItem) -> dict[str, Any]:
+    return {
+        "line": action.line,
+        "done": action.done,
+        "owner": action.owner,
+        "due": action.due.isoformat() if action.due else None,
+        "text": action.text,
+        "links": list(action.links),
+    }
+
+
+def _milestones(incident: Incident) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in MILESTONES:
+        moment = getattr(incident.effective, name)
+        source = incident.sources.get(name)
+        found[name] = {"at": moment.isoformat(), "source": source} if moment else None
+    return found
+
+
+def _durations(incident: Incident) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in DURATIONS:
+        span = getattr(incident.durations, name)
+        found[name] = round(span.total_seconds()) if span is not None else None
+    found["impact_source"] = incident.impact_source if incident.durations.impact else None
+    return found
+
+
+def record(entry: Entry) -> dict[str, Any]:
+    """One postmortem as a record (see docs/data.md)."""
+    postmortem, fields = entry.postmortem, entry.postmortem.fields
+    incident = postmortem.incident
+    document = postmortem.document
+    return {
+        "url": entry.url,
+        "source": document.path.relative_to(document.root).as_posix(),
+        "title": entry.title,
+        "title_source": fields.title_source,
+        "date": entry.date.isoformat() if entry.date else None,
+        "date_source": fields.date_source,
+        "lang": fields.lang,
+        "lang_source": fields.lang_source,
+        "status": fields.status,
+        "severity": fields.severity,
+        "services": list(fields.services),
+        "tags": list(fields.tags),
+        "authors": list(fields.authors),
+        "summary": postmortem.summary,
+        "sections": [section.id for section in postmortem.sections],
+        "front_matter": _plain(dict(document.front_matter)),
+        "timezone": incident.timezone,
+        "timezone_source": incident.timezone_source,
+        "timeline": [_event(event) for event in incident.events],
+        "actions": [_action(action) for action in incident.actions],
+        "milestones": _milestones(incident),
+        "durations": _durations(incident),
+    }
+
+
+def records(library: Library) -> list[dict[str, Any]]:
+    """Every postmortem of the library as a record, newest first (undated ones last)."""
+    return [record(entry) for entry in library.entries]
+
+
+def records_json(items: list[dict[str, Any]]) -> str:
+    """The records as the JSON document `index.json` holds, sorted keys, final newline."""
+    document = {"schema_version": SCHEMA_VERSION, "postmortems": items}
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def records_csv(items: list[dict[str, Any]]) -> str:
+    """The records as CSV: one row per postmortem (`CSV_COLUMNS`), LF line endings."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        writer.writerow([_cell(value) for value in _flat(item)])
+    return out.getvalue()
+
+
+def _flat(item: dict[str, Any]) -> list[Any]:
+    milestones, durations = item["milestones"], item["durations"]
+    return [
+        *(item[key] for key in CSV_COLUMNS[:13]),
+        *((milestones[name] or {}).get("at") for name in MILESTONES),
+        *((milestones[name] or {}).get("source") for name in MILESTONES),
+        *(durations[name] for name in DURATIONS),
+        durations["impact_source"],
+        len(item["timeline"]),
+        sum(1 for event in item["timeline"] if event["at"]),
+        len(item["actions"]),
+        sum(1 for action in item["actions"] if not action["done"]),
+    ]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
 def index_json(library: Library) -> OutputFile:
-    """The machine-readable index, newest first, with sorted keys."""
-    records = []
-    for entry in library.entries:
-        postmortem, fields = entry.postmortem, entry.postmortem.fields
-        records.append(
-            {
-                "url": entry.url,
-                "source": postmortem.document.path.relative_to(postmortem.document.root).as_posix(),
-                "title": entry.title,
-                "date": entry.date.isoformat(),
-                "lang": fields.lang,
-                "status": fields.status,
-                "severity": fields.severity,
-                "services": list(fields.services),
-                "tags": list(fields.tags),
-                "authors": list(fields.authors),
-                "summary": postmortem.summary,
-                "sections": [section.id for section in postmortem.sections],
-                "front_matter": _plain(dict(postmortem.document.front_matter)),
-            }
-        )
-    text = json.dumps({"postmortems": records}, ensure_ascii=False, indent=2, sort_keys=True)
-    return OutputFile("index.json", (text + "\n").encode("utf-8"))
+    """The machine-readable index of the site."""
+    return OutputFile("index.json", records_json(records(library)).encode("utf-8"))

@@ -14,7 +14,7 @@ def _moment(entry: Entry) -> str:
     moment = entry.postmortem.fields.datetime
     if moment is not None and moment.tzinfo is not None:
         return moment.isoformat()
-    return f"{entry.date.isoformat()}T00:00:00Z"
+    return f"{entry.date.isoformat() if entry.date else '1970-01-01'}T00:00:00Z"
 
 
 # Characters XML 1.0 forbids even escaped (control characters, unpaired surrogates, U+FFFE/F):
@@ -40,7 +40,7 @@ def render_feed(library: Library, site: SiteInfo, env: Environment, updated: str
             "tags": [xml_text(tag) for tag in entry.postmortem.fields.tags],
             "lang": entry.postmortem.fields.lang,
         }
-        for entry in library.entries[:50]
+        for entry in library.dated()[:50]  # an undated page has no place in a dated feed
     ]
     context = {
         "site": site_context(site, base, site.lang),
@@ -55,7 +55,10 @@ def render_sitemap(library: Library, site: SiteInfo, env: Environment) -> Output
     """sitemap.xml with every page's absolute URL."""
     base = f"{site.site_url}/"
     urls = [{"loc": base, "lastmod": None}]
-    urls += [{"loc": f"{base}{e.url}", "lastmod": e.date.isoformat()} for e in library.entries]
+    urls += [
+        {"loc": f"{base}{e.url}", "lastmod": e.date.isoformat() if e.date else None}
+        for e in library.entries
+    ]
     for kind in sorted(library.terms):
         if kind != "years":
             urls.append({"loc": f"{base}{kind}/", "lastmod": None})

@@ -24,7 +24,7 @@ def facet(
         "key": key,
         "label": label,
         "values": [
-            {"id": f"f-{key}-{n}", "name": name, "count": counts[name]}
+            {"id": f"f-{key}-{n}", "name": name, "label": "", "count": counts[name]}
             for n, name in enumerate(names)
             if counts[name]
         ],

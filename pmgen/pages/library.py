@@ -13,6 +13,8 @@ from pmgen.slugs import slugify, unique
 
 _DATED_STEM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 TAXONOMIES = ("services", "tags", "severity")
+# Postmortems without a findable date: pages under `undated/<slug>/`, listed after every year.
+UNDATED = "undated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,7 @@ class Entry:
 
     postmortem: Postmortem
     url: str
-    date: dt.date
+    date: dt.date | None
 
     @property
     def title(self) -> str:
@@ -47,8 +49,12 @@ class Library:
     terms: Mapping[str, tuple[Term, ...]]
 
     def years(self) -> tuple[Term, ...]:
-        """The year terms, newest first."""
+        """The year terms, newest first, then the undated postmortems' term (if any)."""
         return self.terms["years"]
+
+    def dated(self) -> tuple[Entry, ...]:
+        """The entries that have a date (newest first)."""
+        return tuple(entry for entry in self.entries if entry.date is not None)
 
 
 def root_of(url: str) -> str:
@@ -56,16 +62,19 @@ def root_of(url: str) -> str:
     return "../" * len([part for part in url.split("/") if part])
 
 
-def page_url(stem: str, date: dt.date) -> str:
-    """`2021-09-22-incident.md` → `2021/09/22/incident/`; undated names use the date field."""
+def page_url(stem: str, date: dt.date | None) -> str:
+    """`2021-09-22-incident.md` → `2021/09/22/incident/`; other names use the date found in
+    the postmortem, and without one go under `undated/` (`undated/incident/`)."""
     match = _DATED_STEM.match(stem)
     if match:
         year, month, day, rest = match.groups()
         return f"{year}/{month}/{day}/{slugify(rest)}/"
+    if date is None:
+        return f"{UNDATED}/{slugify(stem)}/"
     return f"{date:%Y/%m/%d}/{slugify(stem)}/"
 
 
-def assign_urls(items: Iterable[tuple[Path, dt.date]]) -> dict[Path, str]:
+def assign_urls(items: Iterable[tuple[Path, dt.date | None]]) -> dict[Path, str]:
     """Unique page URLs for (source path, date) pairs, given in path order so that the
     `-2`, `-3` suffixes of colliding slugs never depend on the order files were found in."""
     taken: set[str] = set()
@@ -76,13 +85,12 @@ def assign_urls(items: Iterable[tuple[Path, dt.date]]) -> dict[Path, str]:
 
 
 def build_library(postmortems: Sequence[Postmortem]) -> Library:
-    """Give each postmortem a unique URL, order them and index the taxonomies."""
-    dated = [(p.document.path, p.fields.date, p) for p in postmortems]
-    if any(date is None for _, date, _ in dated):
-        raise ValueError("every postmortem of a library needs a date")
-    urls = assign_urls((path, date) for path, date, _ in dated)  # type: ignore[misc]
-    entries = [Entry(p, urls[path], date) for path, date, p in dated]  # type: ignore[arg-type]
-    entries.sort(key=lambda e: (-e.date.toordinal(), e.url))
+    """Give each postmortem a unique URL, order them (newest first, undated ones last) and
+    index the taxonomies."""
+    found = [(p.document.path, p.fields.date, p) for p in postmortems]
+    urls = assign_urls((path, date) for path, date, _ in found)
+    entries = [Entry(p, urls[path], date) for path, date, p in found]
+    entries.sort(key=lambda e: (e.date is None, -(e.date.toordinal() if e.date else 0), e.url))
     terms: dict[str, tuple[Term, ...]] = {kind: _terms(kind, entries) for kind in TAXONOMIES}
     terms["years"] = _years(entries)
     return Library(tuple(entries), terms)
@@ -116,9 +124,12 @@ def term_url(kind: str, name: str) -> str:
 
 def _years(entries: Sequence[Entry]) -> tuple[Term, ...]:
     grouped: dict[int, list[Entry]] = {}
+    undated = [entry for entry in entries if entry.date is None]
     for entry in entries:
-        grouped.setdefault(entry.date.year, []).append(entry)
-    return tuple(
+        if entry.date is not None:
+            grouped.setdefault(entry.date.year, []).append(entry)
+    years = tuple(
         Term("years", str(year), f"{year}/", tuple(grouped[year]))
         for year in sorted(grouped, reverse=True)
     )
+    return (*years, Term("years", UNDATED, f"{UNDATED}/", tuple(undated))) if undated else years

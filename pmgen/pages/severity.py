@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from pmgen.severities import SeverityScale
+
 # The default scale: SEV1–SEV4, with the usual aliases (P1–P4, critical…low, French words).
 DEFAULT_SCALE: Mapping[str, int] = {
     **{f"sev{n}": n for n in range(1, 5)},
@@ -33,6 +35,18 @@ def severity_rank(name: str | None, scale: Mapping[str, int] = DEFAULT_SCALE) ->
         key = f"sev{key}"
     rank = scale.get(key, UNKNOWN)
     return rank if 1 <= rank <= 4 else UNKNOWN
+
+
+def colour_rank(rank: int | None) -> int:
+    """The colour of a level of the configured scale: its rank, the levels past the fourth
+    sharing the fourth's (the theme has four), 0 when unknown."""
+    return UNKNOWN if not rank else min(rank, 4)
+
+
+def scale_rank(name: str | None, scale: SeverityScale) -> int:
+    """The colour rank of a severity written with the configured scale's words."""
+    level = scale.level(name) if name else None
+    return colour_rank(scale.rank(level)) if level is not None else UNKNOWN
 
 
 def severity_view(name: str | None, url: str | None = None) -> dict[str, object] | None:

@@ -127,10 +127,10 @@ def stats_view(library: Library, lang: str) -> list[str]:
     """The statistics charts (each with its data table): per month, quarter, severity, service."""
     said = words(lang)
     french = lang == "fr"
-    entries = sorted(library.entries, key=lambda e: e.date)
+    entries = sorted(library.dated(), key=lambda e: e.date)  # type: ignore[arg-type, return-value]
     if not entries:
         return []
-    months = months_between(entries[0].date, entries[-1].date) if entries else []
+    months = months_between(entries[0].date, entries[-1].date)
     severity = Counter(e.postmortem.fields.severity or "—" for e in entries)
     services = Counter(s for e in entries for s in e.postmortem.fields.services)
     charts = [

@@ -203,7 +203,7 @@ def _data_path(name: str, document: Document, offset: int, named: list[Path]) ->
 
 
 def _zone(incident: Incident) -> dt.tzinfo:
-    from pmgen.read.timeline import zone_named
+    from pmgen.read.zones import zone_named
 
     return zone_named(incident.timezone) or dt.UTC
 

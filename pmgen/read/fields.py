@@ -13,7 +13,6 @@ from pmgen.severities import SeverityScale
 
 STATUSES = ("draft", "review", "published")
 KNOWN_KEYS = ("title", "date", "lang", "status", "severity", "services", "tags", "authors")
-_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-")
 _DATE_TEXT = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
@@ -35,7 +34,7 @@ def read_fields(
         found.append(finding("PM103", document.display_path, line, 1, message, hint))
 
     title = _title(data, first_h1, invalid)
-    date, moment = _date(data, document, invalid, found)
+    date, moment = _date(data, invalid)
     lang = _choice(data, "lang", LANGUAGES, default_lang, invalid, _language)
     status = _choice(data, "status", STATUSES, "published", invalid, str.lower)
     severity, rank = _severity(data, scale or SeverityScale(), document, invalid, found)
@@ -59,7 +58,8 @@ def read_fields(
                 document.display_path,
                 1,
                 1,
-                "no `title` in the front matter and no level-1 heading",
+                "no `title` in the front matter and no level-1 heading: the page is titled "
+                "after the file name",
                 'Add `title: "…"` to the front matter.',
             )
         )
@@ -105,35 +105,18 @@ def _title(data: dict[str, Any], first_h1: str | None, invalid: Any) -> str | No
     return value.strip()
 
 
-def _date(
-    data: dict[str, Any], document: Document, invalid: Any, found: list[Diagnostic]
-) -> tuple[dt.date | None, dt.datetime | None]:
+def _date(data: dict[str, Any], invalid: Any) -> tuple[dt.date | None, dt.datetime | None]:
+    """The front matter's `date` (the other places a date can be are read with the body)."""
     value = data.get("date")
-    if value is not None:
-        parsed = parse_date(value)
-        if parsed is not None:
-            return parsed
-        invalid(
-            "date",
-            f"`date` is not a date: {value!r}",
-            "Write it as `2021-09-22` or `2021-09-22 16:00`.",
-        )
+    if value is None:
         return None, None
-    match = _FILENAME_DATE.match(document.path.name)
-    if match:
-        try:
-            return dt.date(*(int(part) for part in match.groups())), None
-        except ValueError:
-            pass
-    found.append(
-        finding(
-            "PM102",
-            document.display_path,
-            1,
-            1,
-            "no `date` in the front matter and no `YYYY-MM-DD-` prefix in the file name",
-            "Add `date: 2021-09-22` to the front matter.",
-        )
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
+    invalid(
+        "date",
+        f"`date` is not a date: {value!r}",
+        "Write it as `2021-09-22` or `2021-09-22 16:00`.",
     )
     return None, None
 
@@ -175,6 +158,14 @@ def _zone(text: str) -> dt.timezone:
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def declared_language(data: Any) -> str | None:
+    """The front matter's `lang` when it is one pmgen speaks, else None."""
+    value = data.get("lang") if hasattr(data, "get") else None
+    if isinstance(value, str) and _language(value) in LANGUAGES:
+        return _language(value)
+    return None
 
 
 def _language(value: str) -> str:

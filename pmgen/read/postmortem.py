@@ -3,19 +3,25 @@ from one token stream: fields, headings, sections, summary, incident, charts and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pmgen.config import Config
 from pmgen.i18n import words
-from pmgen.model import Document, Postmortem
+from pmgen.model import Document, Fields, Postmortem
 from pmgen.pauses import pause_point
+from pmgen.read.blocks import Block, read_blocks
 from pmgen.read.chartspecs import read_charts
+from pmgen.read.dating import choose_date, gather, provisional, title_from_file_name
 from pmgen.read.details import read_details
-from pmgen.read.fields import read_fields
+from pmgen.read.fields import declared_language, read_fields
+from pmgen.read.findings import dating_findings
 from pmgen.read.incident import read_incident
+from pmgen.read.language import detect_language
+from pmgen.read.lines import split_lines
 from pmgen.read.linked import resolve_links
-from pmgen.read.markdown import Token, iter_links, parse, split_lines
+from pmgen.read.markdown import Token, iter_links, parse
 from pmgen.read.sections import find_headings, find_sections
+from pmgen.read.stamps import Stamp
 
 MORE_MARKER = "<!-- more -->"
 
@@ -40,14 +46,36 @@ def parse_document(document: Document, config: Config) -> Parsed:
     fields, found = read_fields(document, first_h1, config.lang, config.severities)
     if not document.front_matter_valid:
         found = ()  # PM002 is already reported; missing-title/date would only repeat it.
+    blocks = read_blocks(tokens, document.body_line)
+    fields = _title_and_language(document, fields, blocks, config.lang)
     body_lines = len(split_lines(document.body))
     span = summary_span(tokens)
-    sections = find_sections(tokens, headings, config.sections, document.body_line, body_lines)
-    incident, incident_found = read_incident(document, fields, tokens, sections, config.timezone)
+    sections = find_sections(
+        tokens, headings, config.sections, document.body_line, body_lines, config.required
+    )
+    candidates = gather(fields.date, fields.title, document.path.name, blocks, fields.lang)
+    first_guess = provisional(candidates)
+    written = candidates.written
+    memo: dict[str, Stamp] = {}  # each line's stamp, read once for both readings
+    reading = read_incident(
+        document, blocks, sections, config.timezone, first_guess, fields.lang, written, memo
+    )
+    date, source = choose_date(candidates, reading.timeline.first_day)
+    if date is not None and date != first_guess and reading.timeline.inherited:
+        reading = read_incident(
+            document, blocks, sections, config.timezone, date, fields.lang, written, memo
+        )
+    fields = replace(fields, date=date, date_source=source)
+    incident = reading.incident
     charts, chart_found = read_charts(document, tokens, incident, words(fields.lang))
     details, details_found = read_details(document)
     if document.front_matter_valid:
-        found = (*found, *incident_found, *details_found)
+        found = (
+            *found,
+            *reading.diagnostics,
+            *dating_findings(document, fields, reading),
+            *details_found,
+        )
     hrefs = (link.target for link in iter_links(tokens))
     postmortem = Postmortem(
         document=document,
@@ -63,6 +91,23 @@ def parse_document(document: Document, config: Config) -> Parsed:
         details=details,
     )
     return Parsed(postmortem, tuple(tokens))
+
+
+def _title_and_language(
+    document: Document, fields: Fields, blocks: list[Block], default_lang: str
+) -> Fields:
+    """The title (front matter, else the first H1, else the file name) and the language
+    (front matter, else the content, else the configured one), with where each came from."""
+    data = document.front_matter
+    title, title_source = fields.title, "front-matter" if data.get("title") else "h1"
+    if title is None:
+        title, title_source = title_from_file_name(document.path.name), "file-name"
+    lang, lang_source = fields.lang, "front-matter"
+    if declared_language(data) is None:
+        lang, lang_source = detect_language(blocks, title, default_lang)
+    return replace(
+        fields, title=title, title_source=title_source, lang=lang, lang_source=lang_source
+    )
 
 
 def summary_span(tokens: list[Token]) -> tuple[int, int]:

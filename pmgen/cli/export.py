@@ -1,0 +1,52 @@
+"""`pmgen export`: print the postmortems' records (as in the site's `index.json`) as JSON or
+CSV, without building."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pmgen.cache import open_cache
+from pmgen.cli.common import EXIT_OK, config_option, project_config, reported
+from pmgen.commands.export import FORMATS, export_records
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="json",
+    show_default=True,
+    help="JSON (the schema of index.json, docs/data.md) or CSV (one row per postmortem).",
+)
+@click.option("--drafts", is_flag=True, help="Include postmortems marked `status: draft`.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again (ignore .pmgen-cache/).")
+@config_option
+@reported
+def export(
+    paths: tuple[Path, ...],
+    output_format: str,
+    drafts: bool,
+    no_cache: bool,
+    config_file: Path | None,
+) -> None:
+    """Print the postmortems' data (default: the configured content folder)."""
+    config = project_config(config_file)
+    targets = list(paths) or [config.content]
+    cache = open_cache(config.root, enabled=not no_cache)
+    try:
+        result = export_records(targets, config, Path.cwd(), output_format, drafts, cache)
+    finally:
+        cache.close()
+    for finding in result.unreadable:
+        click.echo(
+            f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
+            f"{finding.message} (left out)",
+            err=True,
+        )
+    click.echo(result.text, nl=False)
+    sys.exit(EXIT_OK)
