@@ -123,6 +123,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "commands.git",
         "commands.parse",
         "commands.lint",
+        "commands.stages",
         "commands.build",
         "commands.export",
         "commands.new",

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 
 from pmgen.cache import Cache, digest, file_stamp, open_cache
 from pmgen.config import Config
-from pmgen.diagnostics import Diagnostic, Severity, sort_diagnostics
+from pmgen.diagnostics import Diagnostic
 from pmgen.pages.theme import theme_folder
-from pmgen.rules import FATAL_CODES
 from pmgen.write.incremental import SearchSwap, intact, update_site
 from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
 from pmgen.write.search import available as search_available
@@ -23,8 +22,6 @@ from pmgen.write.shards import LISTING, index_whole, reindex_changes
 from pmgen.write.whole import Manifest, check_output_folder, write_site
 
 if TYPE_CHECKING:
-    from pmgen.commands.parse import FileResult
-    from pmgen.model import Postmortem
     from pmgen.pages.assemble import Assembled
 
 
@@ -135,10 +132,9 @@ def _stages(
 ) -> BuildResult:
     """Every stage of a build that is not a no-op."""
     # Imported here, past the no-op check: parsing and rendering bring markdown-it, Jinja, Babel.
-    from pmgen.commands.lint import lint_files
     from pmgen.commands.parse import StoredFragments, parse_files
+    from pmgen.commands.stages import check, render_context, site_settings
     from pmgen.pages.assemble import assemble, listings_key, plan_pages
-    from pmgen.pages.context import SiteInfo
     from pmgen.pages.library import build_library
 
     output = options.output.resolve()
@@ -147,33 +143,20 @@ def _stages(
     run = parse_files(
         [options.source], config, cwd, cache=cache, render=True, used=used, store=store.path
     )
-    results = run.results
-    drafts_left_out = 0 if options.drafts else sum(1 for item in results if item.draft)
-    # A draft left out of the site is not the site's problem: its findings are lint's business.
-    if not options.drafts:
-        results = [item for item in results if not item.draft]
-    diagnostics = lint_files(results, config, today)
-    blocking = _blocking(results, diagnostics, options.strict)
-    if blocking:
-        return BuildResult(diagnostics, blocking, options.output, processes=run.processes)
-    published = [item for item in results if item.postmortem is not None]
+    checked = check(run.results, config, options.drafts, options.strict, today)
+    diagnostics, published = checked.diagnostics, checked.published
+    if checked.blocking:
+        return BuildResult(diagnostics, checked.blocking, options.output, processes=run.processes)
     library = build_library([item.postmortem for item in published])
     # An empty site is a valid site; Pagefind refuses a folder without pages to index.
     indexed = search and bool(library.entries)
     reusable = (
         last if last is not None and output.is_dir() and intact(output, last.manifest) else None
     )
-    site = SiteInfo(
-        config.title, config.lang, options.site_url, config.html == "escape", today, indexed
-    )
-    site = replace(
-        site,
-        required=tuple(map(config.section_spec, config.required)),
-        severities=config.severities,
-    )
+    site = site_settings(config, options.site_url, today, indexed)
     rendered = {item.path: (item.key, item.rendered) for item in published}
     stored = StoredFragments(store, {item.path: item for item in published}, config, cwd)
-    context = digest(repr(config), str(cwd), _templates_digest(config))
+    context = render_context(config, cwd)
     previous = reusable.page_keys if reusable else {}
     plan = plan_pages(library, rendered, stored, site, context, previous)
     listings = listings_key(library, plan.summaries, digest(context, str(options.updated)))
@@ -203,7 +186,7 @@ def _stages(
         (),
         options.output,
         len(published),
-        drafts_left_out,
+        checked.drafts_left_out,
         written,
         notices,
         processes=run.processes,
@@ -271,16 +254,6 @@ def _write(
     return manifest, shards, len(manifest)
 
 
-def _templates_digest(config: Config) -> str:
-    """The theme and the site's own templates, by content."""
-    parts: list[bytes | str] = []
-    for folder in (theme_folder(), config.root / "templates"):
-        if folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                parts += [str(path), path.read_bytes()]
-    return digest(*parts)
-
-
 def _unchanged(output: Path, last: LastBuild, search: bool) -> bool:
     """The site on disk is exactly what the last build wrote (search bundle included)."""
     listing = output / SEARCH_BUNDLE / LISTING
@@ -310,41 +283,3 @@ def _fingerprint(
                     continue
                 parts.append(f"{base}/{name}:{file_stamp(os.path.join(base, name))}")
     return digest(*parts)
-
-
-def _blocking(
-    parsed: list[FileResult], diagnostics: tuple[Diagnostic, ...], strict: bool
-) -> tuple[Diagnostic, ...]:
-    """What stops the build: the findings of files that cannot become a page at all, else
-    with `strict` every warning or error (the same contract as `pmgen lint --strict`)."""
-    found: list[Diagnostic] = []
-    for item in parsed:
-        if item.postmortem is None:
-            found.extend(item.diagnostics)
-            continue
-        fatal = [
-            d for d in (*item.diagnostics, *item.postmortem.diagnostics) if d.code in FATAL_CODES
-        ]
-        found.extend(fatal or _missing(item.postmortem))
-    if not found and strict:
-        return tuple(d for d in diagnostics if d.severity >= Severity.WARNING)
-    return sort_diagnostics(found)
-
-
-def _missing(postmortem: Postmortem) -> list[Diagnostic]:
-    """A finding for a missing title that was reported under another code (PM103). A missing
-    date does not block: the page is listed under “Undated”."""
-    fields, shown = postmortem.fields, postmortem.document.display_path
-    problems = [("title", fields.title)]
-    return [
-        Diagnostic(
-            "PM103",
-            Severity.ERROR,
-            shown,
-            postmortem.document.key_lines.get(key, 1),
-            1,
-            f"no usable `{key}`: the page cannot be built",
-        )
-        for key, value in problems
-        if value is None
-    ]
