@@ -128,6 +128,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "commands.export",
         "commands.new",
         "commands.init",
+        "commands.live",
         "commands.serve",
         "commands.publish",
     ),
@@ -164,6 +165,7 @@ CONFINED: dict[str, frozenset[str]] = {
     "multiprocessing": frozenset({"commands.parse"}),
     "concurrent": frozenset({"commands.parse"}),
     "http": frozenset({"commands.serve"}),
+    "watchfiles": frozenset({"commands.serve"}),
     "socketserver": frozenset({"commands.serve"}),
 }
 

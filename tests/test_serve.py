@@ -1,9 +1,10 @@
 """`pmgen serve`: the live site in Debian's Chromium, a busy port, and Ctrl-C.
 
 The server runs in-process from the building blocks of `pmgen.commands.serve` (the same ones the
-command uses: a temporary site, a first build, the HTTP server and the watcher thread) on a
-temporary project. Chromium loads its pages; the tests change files on disk and wait, bounded,
-for the open page to reload by itself. The Ctrl-C test runs the real command in a subprocess.
+command uses: the live site in a temporary folder, a first build, the HTTP server and the
+watcher thread) on a temporary project. Chromium loads its pages; the tests change files on
+disk and wait, bounded, for the open page to reload by itself. The Ctrl-C test runs the real
+command in a subprocess.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ from click.testing import CliRunner
 
 from pmgen.cli import main
 from pmgen.commands import serve as live
-from pmgen.commands.build import BuildResult
-from pmgen.config import load_config
+from pmgen.commands.live import LiveSite, Step
 from pmgen.errors import PmgenError
 
 # Bounds: how long a change may take to show in the open page, and a process to start or stop.
@@ -135,64 +135,60 @@ class Live:
     """A running serve session: its project, state, base URL and the watcher's reports."""
 
     project: Path
-    state: live.ServeState
+    session: live.Session
     url: str
-    reports: list[BuildResult | str] = field(default_factory=list)
+    reports: list[Step] = field(default_factory=list)
 
     def edit(self, name: str, change: Callable[[str], str]) -> None:
         path = self.project / "pm" / name
         path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+def start(project: Path, cleanup: ExitStack, **options: Any) -> tuple[live.Session, str]:
+    """A live site in a temporary folder, built once, served on a free port."""
+    folder = live.temporary_folder()
+    cleanup.callback(live.remove_folder, folder)
+    site = LiveSite(folder, project, **options)
+    cleanup.callback(site.close)
+    session = live.Session(site)
+    live.rebuild(session, None, lambda *_: None)
+    httpd = live.start_server(session, "127.0.0.1", 0)
+    cleanup.callback(httpd.server_close)
+    serving = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
+    serving.start()
+    cleanup.callback(serving.join, 5)
+    cleanup.callback(httpd.shutdown)
+    cleanup.callback(session.broadcast.close)
+    return session, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def start_watching(session: live.Session, cleanup: ExitStack, reports: list[Step]) -> None:
+    """The watcher thread, returned once the operating system watches the files."""
+    stop, ready = threading.Event(), threading.Event()
+    watcher = threading.Thread(
+        target=live.watch,
+        args=(session, stop, lambda step, _: reports.append(step), ready),
+        daemon=True,
+    )
+    watcher.start()
+    cleanup.callback(watcher.join, 5)
+    cleanup.callback(stop.set)
+    assert ready.wait(10), "the watcher did not start"
+
+
 @pytest.fixture
-def server(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+def server(project: Path) -> Iterator[Live]:
     """`pmgen serve --port 0`, in-process: first build, HTTP server and watcher threads."""
-    watching = threading.Event()
-    original_snapshot = live.snapshot
-
-    def snapshot(config: Any, source: Path | None = None) -> dict[Path, tuple[int, int]]:
-        stamps = original_snapshot(config, source)
-        watching.set()  # the watcher holds its first snapshot: changes from now on are seen
-        return stamps
-
-    monkeypatch.setattr(live, "snapshot", snapshot)
-    state = live.ServeState(site=live.temporary_site())
     with ExitStack() as cleanup:
-        cleanup.callback(live.remove_site, state.site)
-        first = live.rebuild(state, project, None, True, project)
-        assert isinstance(first, BuildResult) and first.ok, first
-        httpd = live.start_server(state, "127.0.0.1", 0)
-        httpd.daemon_threads = True
-        cleanup.callback(httpd.server_close)
-        serving = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        serving.start()
-        cleanup.callback(serving.join, 5)
-        cleanup.callback(httpd.shutdown)
-
-        session = Live(project, state, f"http://127.0.0.1:{httpd.server_address[1]}/")
-        stop = threading.Event()
-        watcher = threading.Thread(
-            target=live.watch,
-            args=(
-                state,
-                project,
-                None,
-                True,
-                project,
-                stop,
-                lambda r, _: session.reports.append(r),
-            ),
-            daemon=True,
-        )
-        watcher.start()
-        cleanup.callback(watcher.join, 5)
-        cleanup.callback(stop.set)
-        assert watching.wait(10), "the watcher did not start"
-        yield session
-    assert not serving.is_alive() and not watcher.is_alive()
-    assert not state.site.parent.exists()
+        session, url = start(project, cleanup)
+        assert session.site.shown.error is None, session.site.shown.error
+        served = Live(project, session, url)
+        start_watching(session, cleanup, served.reports)
+        yield served
+        folder = session.site.folder
+    assert not folder.parent.exists()
 
 
 @pytest.fixture(scope="module")
@@ -214,18 +210,11 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def open_page(page: Any, url: str, status: int = 200) -> Any:
-    """Load a page and wait until its live-reload script has read the site's version once."""
-    with page.expect_response(lambda r: r.url.endswith(live.VERSION_PATH), timeout=RELOAD_MS):
+    """Load a page and wait until its live-reload script listens for rebuilds."""
+    with page.expect_request(lambda r: live.EVENTS_PATH in r.url, timeout=RELOAD_MS):
         response = page.goto(url)
     assert response is not None and response.status == status, url
     return response
-
-
-def version_read(page: Any) -> None:
-    """Wait for the page's reload script to read the site's version (it polls every 0.7 s)."""
-    page.wait_for_event(
-        "response", predicate=lambda r: r.url.endswith(live.VERSION_PATH), timeout=RELOAD_MS
-    )
 
 
 def wait_for_h1(page: Any, text: str) -> None:
@@ -252,12 +241,13 @@ def test_index_loads_with_reload_script_never_written_to_disk(server: Live, page
     assert titles == ["Panne en cours", "Panne DNS", "Panne du site"]
 
     served = fetch(server.url)[1]
-    assert live.RELOAD_SCRIPT in served
-    assert live.VERSION_PATH in page.content()
+    assert f'new EventSource("{live.EVENTS_PATH}?since=' in served
+    assert live.EVENTS_PATH in page.content()
 
-    built = sorted(server.state.site.rglob("*"))
-    assert server.state.site / "index.html" in built
-    assert server.state.site / CLEAN_PAGE in built
+    folder = server.session.site.folder
+    built = sorted(folder.rglob("*"))
+    assert folder / "index.html" in built
+    assert folder / CLEAN_PAGE in built
     for path in built:
         if path.is_file():
             data = path.read_bytes()
@@ -292,7 +282,7 @@ def test_title_change_reloads_the_open_page(server: Live, page: Any) -> None:
     wait_for_h1(page, "Le site est rétabli")
     assert loads, "the page changed without being reloaded"
     assert page.url == server.url + CLEAN_PAGE
-    assert any(isinstance(r, BuildResult) and r.ok for r in server.reports)
+    assert any(step.kind == "pages" and CLEAN_PAGE in step.paths for step in server.reports)
 
 
 def test_configuration_change_reloads_the_open_page(server: Live, page: Any) -> None:
@@ -308,14 +298,14 @@ def test_broken_file_shows_the_error_page_then_recovers(server: Live, page: Any)
 
     server.edit(CLEAN_NAME, lambda _: BROKEN)
     wait_for_h1(page, "The site could not be built")
-    version_read(page)  # the error page's own reload script is running
+    assert "new EventSource" in page.content()  # the error page listens for the fix too
     body = page.locator("body").inner_text()
     assert f"pm/{CLEAN_NAME}" in body
     assert "PM002" in body
     status, served = fetch(url)
     assert status == 500
     assert "PM002" in served
-    assert live.VERSION_PATH in served  # the error page reloads by itself too
+    assert live.EVENTS_PATH in served  # the error page reloads by itself too
     assert fetch(server.url)[0] == 500  # every page, not only the broken one's
 
     server.edit(CLEAN_NAME, lambda _: CLEAN)
@@ -348,53 +338,19 @@ def wait_until(condition: Callable[[], bool], what: str, seconds: float = RELOAD
         time.sleep(0.05)
 
 
-def test_broken_configuration_at_start_recovers_once_fixed(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_broken_configuration_at_start_recovers_once_fixed(project: Path) -> None:
     """`pmgen serve` started with a broken pmgen.toml shows why, and rebuilds once it is fixed."""
     config = project / "pmgen.toml"
     config.write_text(CONFIG + "title = \n", encoding="utf-8")
-    state = live.ServeState(site=live.temporary_site())
-    stop = threading.Event()
     with ExitStack() as cleanup:
-        cleanup.callback(live.remove_site, state.site)
-        first = live.rebuild(state, project, None, True, project)
-        assert isinstance(first, str) and "pmgen.toml" in first
-        httpd = live.start_server(state, "127.0.0.1", 0)
-        cleanup.callback(httpd.server_close)
-        serving = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        serving.start()
-        cleanup.callback(httpd.shutdown)
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        session, url = start(project, cleanup)
+        error = session.site.shown.error
+        assert isinstance(error, str) and "pmgen.toml" in error
         status, body = fetch(url)
         assert status == 500
         assert "pmgen.toml" in body
-
-        # Know when the watcher has seen the broken configuration, then fix it.
-        refused = threading.Event()
-        original_load = live.load_config
-
-        def load_config(*args: Any) -> Any:
-            try:
-                return original_load(*args)
-            except PmgenError:
-                refused.set()
-                raise
-
-        monkeypatch.setattr(live, "load_config", load_config)
-        watcher = threading.Thread(
-            target=live.watch,
-            args=(state, project, None, True, project, stop, lambda *_: None),
-            daemon=True,
-        )
-        watcher.start()
-        cleanup.callback(watcher.join, 5)
-        cleanup.callback(stop.set)
-        assert refused.wait(10), "the watcher never read the configuration"
-        assert watcher.is_alive(), "the watcher died on the broken configuration"
-
+        reports: list[Step] = []
+        start_watching(session, cleanup, reports)
         config.write_text(CONFIG, encoding="utf-8")
         wait_until(lambda: fetch(url)[0] == 200, "the site to recover")
         assert fetch(url + CLEAN_PAGE)[0] == 200
@@ -407,15 +363,18 @@ def test_rebuild_takes_another_source_and_strict(project: Path, tmp_path: Path) 
     """`serve --src DIR --strict`: the other folder is served; a warning shows the error page."""
     other = tmp_path / "ailleurs"
     write(other / CLEAN_NAME, CLEAN)
-    state = live.ServeState(site=tmp_path / "served")
-    result = live.rebuild(state, project, None, True, project, other)
-    assert isinstance(result, BuildResult) and result.ok and result.postmortems == 1
-    assert {p.name for p in live.watched_files(load_config(project), other)} >= {CLEAN_NAME}
+    site = LiveSite(tmp_path / "served" / "site", project, source=other)
+    steps = list(site.update(None))
+    assert [step.kind for step in steps][:1] == ["pages"]
+    assert site.shown.error is None and site.shown.postmortems == 1
+    assert other.resolve() in {path.resolve() for path in site.watched()}
     write(other / "2021-12-01-tbd.md", CLEAN.replace("2021-09-22", "2021-12-01") + "\nTODO\n")
-    strict = live.rebuild(state, project, None, True, project, other, strict=True)
-    assert isinstance(strict, BuildResult) and not strict.ok
-    assert [d.code for d in strict.blocking] == ["PM305"]
-    assert state.error == strict.blocking  # the browser shows them
+    strict = LiveSite(tmp_path / "strict" / "site", project, source=other, strict=True)
+    assert [step.kind for step in strict.update(None)] == ["error"]
+    error = strict.shown.error
+    assert isinstance(error, tuple) and [d.code for d in error] == ["PM305"]
+    site.close()
+    strict.close()
 
 
 # --- a busy port ------------------------------------------------------------------------------
@@ -431,9 +390,10 @@ def busy_port() -> Iterator[int]:
 
 
 def test_busy_port_is_a_clear_error(busy_port: int, tmp_path: Path) -> None:
-    state = live.ServeState(site=tmp_path / "site")
+    site = LiveSite(tmp_path / "served" / "site", tmp_path)
     with pytest.raises(PmgenError, match="already in use") as raised:
-        live.start_server(state, "127.0.0.1", busy_port)
+        live.start_server(live.Session(site), "127.0.0.1", busy_port)
+    site.close()
     assert str(busy_port) in str(raised.value)
     assert "--port" in str(raised.value)
 
@@ -512,7 +472,7 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_
         assert found, serving
         status, body = fetch(found.group(0))  # the server answers: serve_forever is running
         assert status == 200
-        assert live.VERSION_PATH in body
+        assert live.EVENTS_PATH in body
         during = serve_folders(private_tmp) - before
         assert len(during) == 1, during
 
@@ -542,3 +502,42 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_
     assert "KeyboardInterrupt" not in stderr
     assert stdout == ""
     assert serve_folders(private_tmp) == before
+
+
+# --- reloads are pushed, and only to the page that changed ------------------------------------
+
+
+def test_an_edit_reloads_its_own_page_only(server: Live, page: Any) -> None:
+    """Another postmortem's prose changes: this page stays; its own change reloads it. The
+    page learns of rebuilds from the server (an event stream), it does not poll."""
+    open_page(page, server.url + CLEAN_PAGE)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    loads = count_loads(page)
+    server.edit(
+        "2021-10-01-panne-dns.md",
+        lambda text: text.replace("deux instances web", "trois instances web"),
+    )
+    wait_until(
+        lambda: any(MISSING_PAGE in step.paths for step in server.reports),
+        "the other page to be rebuilt",
+    )
+    page.wait_for_timeout(1000)
+    assert loads == [], "a page reloaded although nothing it shows changed"
+    assert requests == [], "the page asked the server something: it should only listen"
+    server.edit(CLEAN_NAME, lambda text: text.replace("Panne du site", "Panne du site web"))
+    wait_for_h1(page, "Panne du site web")
+
+
+def test_the_broadcast_tells_what_a_late_page_missed() -> None:
+    news = live.Broadcast()
+    news.publish({"a/index.html"})
+    news.publish({"b/index.html"})
+    assert news.since(0, 0) == (2, frozenset({"a/index.html", "b/index.html"}))
+    assert news.since(1, 0) == (2, frozenset({"b/index.html"}))
+    assert news.since(2, 0.01) is None  # nothing new: it waited, then gave up
+    for _ in range(250):
+        news.publish({"c/index.html"})
+    assert news.since(1, 0) == (252, frozenset({"*"}))  # older than what it remembers
+    news.close()
+    assert news.since(252, 5) is None  # closed: no waiting

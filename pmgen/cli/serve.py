@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from pmgen.cli.common import config_option, plural, reported, src_option
-from pmgen.commands.build import BuildResult
+
+if TYPE_CHECKING:
+    from pmgen.commands.live import LiveSite, Step
 
 
 @click.command()
@@ -53,27 +59,27 @@ def serve(
     Ctrl-C stops it (exit code 130) and removes the temporary site.
     """
     import threading
-    import time
     import webbrowser
 
     from pmgen.commands import serve as live
 
     cwd = Path.cwd()
     source = src.resolve() if src is not None else None
-    state = live.ServeState(site=live.temporary_site())
+    from pmgen.commands.live import LiveSite
+
+    folder = live.temporary_folder()
+    site = LiveSite(folder, cwd, config_file, source, drafts, strict)
+    session = live.Session(site)
+    # SIGTERM (a service manager, `kill`, CI) stops like Ctrl-C: the temporary site goes too.
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        started = time.perf_counter()
-        first = live.rebuild(state, cwd, config_file, drafts, cwd, source, strict)
-        seconds = time.perf_counter() - started
-        server = live.start_server(state, host, port)
+        live.rebuild(session, None, _report(site, first=True))
+        server = live.start_server(session, host, port)
         url = f"http://{host}:{server.server_address[1]}/"
-        _report_serve(first, seconds)
         click.echo(f"Serving {url} (Ctrl-C to stop)", err=True)
         stop = threading.Event()
         watcher = threading.Thread(
-            target=live.watch,
-            daemon=True,
-            args=(state, cwd, config_file, drafts, cwd, stop, _report_serve, source, strict),
+            target=live.watch, daemon=True, args=(session, stop, _report(site, first=False))
         )
         watcher.start()
         if open_browser:
@@ -83,24 +89,45 @@ def serve(
             server.serve_forever(poll_interval=0.2)
         finally:
             stop.set()
+            session.broadcast.close()
             server.server_close()
     finally:
-        live.remove_site(state.site)
+        site.close()
+        live.remove_folder(folder)
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _report_serve(result: BuildResult | str, seconds: float) -> None:
-    """One line on stderr per rebuild: the error, the blocking findings, or what was built."""
-    if isinstance(result, str):
-        click.echo(f"build error: {result}", err=True)
-    elif not result.ok:
-        click.echo(
-            f"build error: {len(result.blocking)} blocking finding(s); the browser "
-            "shows them until the file is fixed.",
-            err=True,
-        )
-    else:
-        click.echo(
-            f"built {plural(result.postmortems, 'postmortem')} in {seconds:.2f} s, "
-            f"{plural(len(result.diagnostics), 'finding')}",
-            err=True,
-        )
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _report(site: LiveSite, first: bool) -> Callable[[Step, float], None]:
+    """One line on stderr per step worth telling: what was rebuilt and how fast, or why not."""
+    from pmgen.commands.live import LiveSite
+
+    assert isinstance(site, LiveSite)
+
+    def report(step: Step, seconds: float) -> None:
+        shown = site.shown
+        if step.kind == "error":
+            error = shown.error
+            what = (
+                str(error)
+                if isinstance(error, str)
+                else f"{plural(len(error or ()), 'blocking finding')}; the browser shows them "
+                "until the file is fixed"
+            )
+            click.echo(f"build error: {what}", err=True)
+        elif step.kind == "pages" and (first or step.paths):
+            done = "built" if first else "rebuilt"
+            count = plural(shown.postmortems, "postmortem") if first else _pages(step.paths)
+            click.echo(
+                f"{done} {count} in {seconds:.2f} s, {plural(len(shown.diagnostics), 'finding')}",
+                err=True,
+            )
+
+    return report
+
+
+def _pages(paths: frozenset[str]) -> str:
+    return "the site" if "*" in paths else ", ".join(sorted(paths))

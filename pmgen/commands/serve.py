@@ -1,129 +1,128 @@
-"""`pmgen serve`: build, serve on loopback, rebuild on change and reload open pages.
+"""`pmgen serve`: the site in a private folder, served on loopback, rebuilt as files are saved.
 
-The live-reload script and the lint banner are injected into HTML responses only; the files
-on disk are the same as a normal build's, so nothing of serve mode can leak into a published
-site.
+The operating system tells the watcher which files changed (watchfiles, no polling); the live
+site rewrites the changed postmortem's page first and the server pushes the news to open pages
+(server-sent events), which reload only when the page they show changed; the listings and
+the search index follow. The reload script and the lint banner are added to HTML responses
+only: the files in the folder are a normal build's, so nothing of serve mode can leak into a
+published site. Only loopback names and the `--host` value are answered (DNS rebinding), and
+no folder is ever listed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import errno
 import functools
 import html
 import http.server
+import ipaddress
 import json
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmgen.commands.build import BuildOptions, BuildResult, build_site
-from pmgen.config import Config, load_config
+from pmgen.commands.live import LiveSite, Step
 from pmgen.diagnostics import Diagnostic
 from pmgen.errors import PmgenError
-from pmgen.read.files import display_path
 
-POLL_SECONDS = 0.3
-QUIET_SECONDS = 0.2
-VERSION_PATH = "/__pmgen/version"
-RELOAD_SCRIPT = f"""<script>/* pmgen serve: reload when the site is rebuilt */
+EVENTS_PATH = "/__pmgen/events"
+KEEP_ALIVE_SECONDS = 15.0
+# How long the watcher waits for more changes after one (an editor saves in several writes).
+SETTLE_MS = 30
+
+
+def reload_script(version: int) -> str:
+    """The script added to served pages: it listens for rebuilds and reloads its page when
+    that page (or the whole site) changed since the version it was served at."""
+    return f"""<script>/* pmgen serve: reload this page when it is rebuilt */
 (function () {{
-  var seen = null;
-  function poll() {{
-    fetch("{VERSION_PATH}", {{cache: "no-store"}})
-      .then(function (r) {{ return r.text(); }})
-      .then(function (v) {{ if (seen !== null && v !== seen) {{ location.reload(); }} seen = v; }})
-      .catch(function () {{}})
-      .finally(function () {{ setTimeout(poll, 700); }});
-  }}
-  poll();
+  var here = location.pathname.replace(/^\\/+/, "");
+  if (here === "" || here.slice(-1) === "/") {{ here += "index.html"; }}
+  var source = new EventSource("{EVENTS_PATH}?since={version}");
+  source.onmessage = function (event) {{
+    var paths = JSON.parse(event.data).paths;
+    if (paths.indexOf("*") !== -1 || paths.indexOf(here) !== -1) {{
+      source.close();
+      location.reload();
+    }}
+  }};
 }})();
 </script>"""
 
 
-@dataclass
-class ServeState:
-    """What the server shows now: the latest site, its findings, or the build error."""
-
-    site: Path
-    version: int = 0
-    banners: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    error: tuple[Diagnostic, ...] | str | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+# Names that always mean this machine; `*.localhost` too (RFC 6761: browsers never ask DNS).
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def watched_files(config: Config, source: Path | None = None) -> Iterator[Path]:
-    """The content folder (or `source`), the site's templates and the configuration file."""
-    for folder in (source or config.content, config.root / "templates"):
-        if folder.is_dir():
-            yield from (p for p in folder.rglob("*") if p.is_file())
-    if config.source is not None:
-        yield config.source
+def host_name(header: str) -> str:
+    """The name of a Host header without its port, brackets or final dot, lower-cased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0].rstrip(".") if ":" in header else header.rstrip(".")
 
 
-def snapshot(config: Config, source: Path | None = None) -> dict[Path, tuple[int, int]]:
-    """Modification time and size of every watched file."""
-    stamps = {}
-    for path in watched_files(config, source):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        stamps[path] = (info.st_mtime_ns, info.st_size)
-    return stamps
+def host_allowed(header: str | None, listening: str) -> bool:
+    """Whether a request's Host is this machine's loopback, or the name serve listens on.
 
-
-def rebuild(
-    state: ServeState,
-    config_start: Path,
-    config_file: Path | None,
-    drafts: bool,
-    cwd: Path,
-    source: Path | None = None,
-    strict: bool = False,
-) -> BuildResult | str:
-    """Build into the served folder; remember per-page findings or the error to show."""
+    A web page elsewhere can make a browser send requests here through DNS rebinding (its own
+    name resolving to 127.0.0.1), but its Host header is then its own name: refused."""
+    if not header:
+        return False
+    name = host_name(header)
+    if name in LOOPBACK_NAMES or name.endswith(".localhost") or name == host_name(listening):
+        return True
     try:
-        config = load_config(config_start, config_file)
-        options = BuildOptions(
-            source=source or config.content,
-            output=state.site,
-            drafts=drafts,
-            strict=strict,
-            site_url="",
-        )
-        result = build_site(config, options, cwd, dt.date.today())
-    except PmgenError as error:
-        with state.lock:
-            state.error, state.version = str(error), state.version + 1
-        return str(error)
-    with state.lock:
-        state.error = None if result.ok else result.blocking
-        if result.ok:
-            state.banners = _banners(result, config, cwd, state.site)
-        state.version += 1
-    return result
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
-def _banners(
-    result: BuildResult, config: Config, cwd: Path, site: Path
-) -> dict[str, list[Diagnostic]]:
-    """Findings keyed by page path (`2021/09/22/x/index.html`), from the site's index.json."""
-    by_file: dict[str, list[Diagnostic]] = {}
-    for diagnostic in result.diagnostics:
-        by_file.setdefault(diagnostic.path, []).append(diagnostic)
-    records = json.loads((site / "index.json").read_text(encoding="utf-8"))["postmortems"]
-    return {
-        f"{record['url']}index.html": by_file.get(
-            display_path(config.content / record["source"], cwd), []
-        )
-        for record in records
-    }
+@dataclass
+class Broadcast:
+    """Rebuild news for open pages: a version number and the paths each version rewrote."""
+
+    version: int = 0
+    history: list[tuple[int, frozenset[str]]] = field(default_factory=list)
+    closed: bool = False
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, paths: Iterable[str]) -> None:
+        """A new version: these site paths changed (`*`: everything)."""
+        with self.condition:
+            self.version += 1
+            self.history = [*self.history[-199:], (self.version, frozenset(paths))]
+            self.condition.notify_all()
+
+    def since(self, seen: int, timeout: float) -> tuple[int, frozenset[str]] | None:
+        """The newest version and every path changed after `seen`, waiting up to `timeout`
+        seconds for one; None on timeout or once closed."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.closed or self.version > seen, timeout)
+            if self.closed or self.version <= seen:
+                return None
+            known = [paths for version, paths in self.history if version > seen]
+            if not self.history or self.history[0][0] > seen + 1:
+                return self.version, frozenset({"*"})  # older than what is remembered
+            return self.version, frozenset().union(*known)
+
+    def close(self) -> None:
+        """Let every waiting event stream end (the server stops)."""
+        with self.condition:
+            self.closed = True
+            self.condition.notify_all()
+
+
+@dataclass
+class Session:
+    """One serve session: the live site and the news of its rebuilds."""
+
+    site: LiveSite
+    broadcast: Broadcast = field(default_factory=Broadcast)
 
 
 def banner_html(diagnostics: list[Diagnostic]) -> str:
@@ -131,17 +130,18 @@ def banner_html(diagnostics: list[Diagnostic]) -> str:
     if not diagnostics:
         return ""
     items = "".join(
-        f"<li><code>{d.code}</code> line {d.line}: {html.escape(d.message)}</li>"
+        f"<li><code>{html.escape(d.code)}</code> line {d.line}: {html.escape(d.message)}</li>"
         for d in diagnostics
     )
+    count = f"{len(diagnostics)} finding" + ("s" if len(diagnostics) > 1 else "")
     return (
         f'<aside class="pmgen-banner" role="status" style="border:2px solid #bf8700;'
         f'padding:0.5rem 1rem;margin:1rem 0;border-radius:6px"><strong>pmgen lint: '
-        f"{len(diagnostics)} finding(s)</strong><ul>{items}</ul></aside>"
+        f"{count}</strong><ul>{items}</ul></aside>"
     )
 
 
-def error_page(error: tuple[Diagnostic, ...] | str) -> bytes:
+def error_page(error: tuple[Diagnostic, ...] | str, version: int) -> bytes:
     """A page explaining why the site could not be built (replaced once the file is fixed)."""
     if isinstance(error, str):
         details = f"<p>{html.escape(error)}</p>"
@@ -149,7 +149,7 @@ def error_page(error: tuple[Diagnostic, ...] | str) -> bytes:
         details = (
             "<ul>"
             + "".join(
-                f"<li><code>{html.escape(d.path)}:{d.line}</code> {d.code} "
+                f"<li><code>{html.escape(d.path)}:{d.line}</code> {html.escape(d.code)} "
                 f"{html.escape(d.message)}</li>"
                 for d in error
             )
@@ -159,45 +159,85 @@ def error_page(error: tuple[Diagnostic, ...] | str) -> bytes:
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pmgen: '
         f"build error</title></head><body><main><h1>The site could not be built</h1>"
         f"{details}<p>Fix the file: this page reloads by itself.</p></main>"
-        f"{RELOAD_SCRIPT}</body></html>"
+        f"{reload_script(version)}</body></html>"
     )
     return page.encode("utf-8")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site; injects banner and reload script into HTML responses."""
+    """Serves the live site's folder, with the banner and the reload script added to HTML."""
 
-    state: ServeState
+    session: Session
+    listening: str = "127.0.0.1"
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the command reports rebuilds, not every request."""
 
+    def _misdirected(self) -> bool:
+        """Answer 421 to a request for another host name (DNS rebinding); True if refused."""
+        if host_allowed(self.headers.get("Host"), self.listening):
+            return False
+        self.send_error(421, "Misdirected Request", "pmgen serve answers only its own address")
+        return True
+
+    def list_directory(self, path: str | object) -> None:  # type: ignore[override]
+        """No folder listings: a folder without index.html is not found."""
+        self.send_error(404, "Not Found")
+
+    def do_HEAD(self) -> None:
+        """Headers only, for the allowed host names."""
+        if not self._misdirected():
+            super().do_HEAD()
+
     def do_GET(self) -> None:
-        """The version endpoint, the error page, or a file with injections."""
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if path == VERSION_PATH:
-            return self._send(str(self.state.version).encode(), "text/plain")
-        with self.state.lock:
-            error = self.state.error
-            banners = self.state.banners
+        """The event stream, the error page, or a file (HTML with its additions)."""
+        if self._misdirected():
+            return
+        path, _, query = self.path.partition("?")
+        path = path.partition("#")[0]
+        if path == EVENTS_PATH:
+            return self._events(query)
         relative = path.lstrip("/")
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
+        site, version = self.session.site, self.session.broadcast.version
+        error = site.shown.error
         if error is not None and relative.endswith(".html"):
-            return self._send(error_page(error), "text/html; charset=utf-8", 500)
-        if not relative.endswith(".html"):
-            return super().do_GET()
-        target = self.state.site / relative
-        if not target.resolve().is_relative_to(self.state.site.resolve()) or not target.is_file():
+            return self._send(error_page(error, version), "text/html; charset=utf-8", 500)
+        target = site.folder / relative
+        if not relative.endswith(".html") or not _served(site.folder, target):
             return super().do_GET()
         page = target.read_text(encoding="utf-8")
+        banner = banner_html(site.shown.banners.get(relative, []))
         page = page.replace(
-            '<main id="main" tabindex="-1">',
-            '<main id="main" tabindex="-1">' + banner_html(banners.get(relative, [])),
-            1,
+            '<main id="main" tabindex="-1">', '<main id="main" tabindex="-1">' + banner, 1
         )
-        page = page.replace("</body>", RELOAD_SCRIPT + "</body>", 1)
+        page = page.replace("</body>", reload_script(version) + "</body>", 1)
         return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _events(self, query: str) -> None:
+        """A server-sent event stream: one message per rebuild the page has not seen."""
+        seen = _since(query)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while True:
+                news = self.session.broadcast.since(seen, KEEP_ALIVE_SECONDS)
+                if self.session.broadcast.closed:
+                    return
+                if news is None:
+                    self.wfile.write(b": still here\n\n")  # keeps proxies and the socket open
+                else:
+                    seen, paths = news
+                    data = json.dumps({"version": seen, "paths": sorted(paths)})
+                    self.wfile.write(f"data: {data}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the page went away
 
     def _send(self, body: bytes, kind: str, status: int = 200) -> None:
         self.send_response(status)
@@ -208,12 +248,24 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def start_server(state: ServeState, host: str, port: int) -> http.server.ThreadingHTTPServer:
+def _since(query: str) -> int:
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        if name == "since" and value.isdecimal():
+            return int(value)
+    return 0
+
+
+def _served(folder: Path, target: Path) -> bool:
+    return target.resolve().is_relative_to(folder.resolve()) and target.is_file()
+
+
+def start_server(session: Session, host: str, port: int) -> http.server.ThreadingHTTPServer:
     """Bind the server (a busy port is a clear error, not a traceback)."""
-    handler = type("BoundHandler", (Handler,), {"state": state})
+    handler = type("BoundHandler", (Handler,), {"session": session, "listening": host})
     try:
-        return http.server.ThreadingHTTPServer(
-            (host, port), functools.partial(handler, directory=str(state.site))
+        server = http.server.ThreadingHTTPServer(
+            (host, port), functools.partial(handler, directory=str(session.site.folder))
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
@@ -221,48 +273,69 @@ def start_server(state: ServeState, host: str, port: int) -> http.server.Threadi
                 f"port {port} on {host} is already in use; pass --port with another number."
             ) from None
         raise PmgenError(f"cannot listen on {host}:{port}: {error.strerror}.") from None
+    server.daemon_threads = True
+    return server
+
+
+Report = Callable[[Step, float], None]
+
+
+def rebuild(session: Session, changed: Iterable[Path] | None, report: Report) -> None:
+    """Bring the site up to date, telling open pages after each step."""
+    started = time.perf_counter()
+    try:
+        for step in session.site.update(changed):
+            session.broadcast.publish(step.paths)
+            report(step, time.perf_counter() - started)
+    except PmgenError as error:  # e.g. the content folder went away
+        session.site.shown.error = str(error)
+        session.broadcast.publish({"*"})
+        report(Step(frozenset({"*"}), "error"), time.perf_counter() - started)
 
 
 def watch(
-    state: ServeState,
-    config_start: Path,
-    config_file: Path | None,
-    drafts: bool,
-    cwd: Path,
+    session: Session,
     stop: threading.Event,
-    report: Callable[[BuildResult | str, float], None],
-    source: Path | None = None,
-    strict: bool = False,
+    report: Report,
+    ready: threading.Event | None = None,
 ) -> None:
-    """Poll the watched files; after a change and a quiet moment, rebuild (debounced)."""
-    config: Config | None = None
-    with contextlib.suppress(PmgenError):  # broken at start: rebuild once it loads
-        config = load_config(config_start, config_file)
-    before = snapshot(config, source) if config is not None else {}
-    while not stop.wait(POLL_SECONDS):
-        with contextlib.suppress(PmgenError):  # a broken configuration shows in the rebuild
-            config = load_config(config_start, config_file)
-        if config is None:
-            continue
-        now = snapshot(config, source)
-        if now == before:
-            continue
-        while not stop.wait(QUIET_SECONDS):
-            settled = snapshot(config, source)
-            if settled == now:
-                break
-            now = settled
-        before = now
-        started = time.perf_counter()
-        result = rebuild(state, config_start, config_file, drafts, cwd, source, strict)
-        report(result, time.perf_counter() - started)
+    """Rebuild on every batch of changes the operating system reports, until `stop`; `ready`
+    is set once the system watches (changes made before that may be missed)."""
+    import watchfiles  # the one module that watches files
+
+    while not stop.is_set():
+        roots = session.site.watched()
+        try:
+            for changes in watchfiles.watch(
+                *roots,
+                stop_event=stop,
+                debounce=1600,
+                step=SETTLE_MS,
+                rust_timeout=200,
+                yield_on_timeout=True,  # an empty batch now and then: the watcher is live
+                watch_filter=_interesting,
+            ):
+                if ready is not None:
+                    ready.set()
+                if changes:
+                    rebuild(session, {Path(path) for _, path in changes}, report)
+                if session.site.watched() != roots:
+                    break  # the configuration moved the content folder: watch again
+        except FileNotFoundError:
+            stop.wait(0.5)  # a watched folder went away: look again shortly
 
 
-def temporary_site() -> Path:
-    """A private folder for the served site (removed when serve stops)."""
+def _interesting(change: object, path: str) -> bool:
+    """Only files that can change the site: not editors' swap files, not hidden ones."""
+    name = Path(path).name
+    return not (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")))
+
+
+def temporary_folder() -> Path:
+    """A private folder for the served site and its fragment store (removed when serve stops)."""
     return Path(tempfile.mkdtemp(prefix="pmgen-serve-")) / "site"
 
 
-def remove_site(site: Path) -> None:
+def remove_folder(site: Path) -> None:
     """Delete the served site's private folder."""
     shutil.rmtree(site.parent, ignore_errors=True)

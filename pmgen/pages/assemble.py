@@ -25,8 +25,8 @@ from pmgen.pages.fragments import (
 )
 from pmgen.pages.library import Library
 from pmgen.pages.links import asset_copies, page_urls
-from pmgen.pages.site import render_pages
-from pmgen.pages.templates import environment
+from pmgen.pages.site import listing_pages, render_pages
+from pmgen.pages.templates import Environment, environment
 from pmgen.pages.theme import theme_folder
 
 NO_SITE_URL = (
@@ -148,12 +148,25 @@ def _files(
     listings: bool,
 ) -> Iterator[OutputFile]:
     env = environment(site_templates)
-    yield from render_pages(library, site, env, plan.fragments, plan.summaries, progress, listings)
-    if not listings:
-        return
+    yield from render_pages(library, site, env, plan.fragments, plan.summaries, progress, False)
+    if listings:
+        yield from listing_files(library, plan, site, site_templates, updated, env)
+
+
+def listing_files(
+    library: Library,
+    plan: PagePlan,
+    site: SiteInfo,
+    site_templates: Path,
+    updated: dt.datetime | None,
+    env: Environment | None = None,
+) -> Iterator[OutputFile]:
+    """Every file of the site but the postmortem pages: listings, feed, sitemap, index.json,
+    theme assets."""
+    env = env or environment(site_templates)
+    yield from listing_pages(library, site, env, plan.summaries)
     if site.site_url:
-        dated = library.dated()
-        newest = dated[0].date if dated and dated[0].date else dt.date(1970, 1, 1)
+        newest = next((e.date for e in library.entries if e.date), dt.date(1970, 1, 1))
         moment = updated or dt.datetime.combine(newest, dt.time(), dt.UTC)
         yield render_feed(library, site, env, moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
         yield render_sitemap(library, site, env)

@@ -19,9 +19,15 @@ def asset_copies(library: Library) -> list[AssetCopy]:
     """Every linked file to copy into the site, each destination once, sorted: files inside
     the content folder that are neither postmortems nor refused (PM308)."""
     copies: dict[str, AssetCopy] = {}
+    resolved: dict[Path, Path] = {}  # folder → resolved (most postmortems share a few)
     for entry in library.entries:
         document = entry.postmortem.document
-        folder, content = document.path.parent.resolve(), document.root.resolve()
+        if not any(link.path is not None for link in entry.postmortem.links):
+            continue
+        for place in (document.path.parent, document.root):
+            if place not in resolved:
+                resolved[place] = place.resolve()
+        folder, content = resolved[document.path.parent], resolved[document.root]
         for link in entry.postmortem.links:
             source = link.path
             if (

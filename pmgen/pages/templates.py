@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,21 @@ Environment = jinja2.Environment
 
 
 def environment(site_templates: Path | None) -> jinja2.Environment:
-    """Autoescaping, strict Jinja2 over the site's own templates (if any), then the theme."""
-    folders = [site_templates] if site_templates and site_templates.is_dir() else []
+    """Autoescaping, strict Jinja2 over the site's own templates (if any), then the theme;
+    one per process and folder, so compiled templates are reused (Jinja reloads a template
+    whose file changed; `forget_environments` drops them when files come or go)."""
+    present = site_templates is not None and site_templates.is_dir()
+    return _environment(site_templates if present else None)
+
+
+def forget_environments() -> None:
+    """Drop the compiled templates: a template file was added or removed."""
+    _environment.cache_clear()
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(site_templates: Path | None) -> jinja2.Environment:
+    folders = [site_templates] if site_templates is not None else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*map(str, folders), str(theme_folder())]),
         autoescape=jinja2.select_autoescape(("html", "xml"), default_for_string=True),

@@ -28,13 +28,15 @@ def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path
         root = given.resolve()
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
-            if _skipped(relative, exclude) or not path.is_file():
+            if skipped(relative, exclude) or not path.is_file():
                 continue
             found.setdefault(path, root)  # already absolute under the resolved root
     return sorted(found.items())
 
 
-def _skipped(relative: Path, exclude: tuple[str, ...]) -> bool:
+def skipped(relative: Path, exclude: tuple[str, ...]) -> bool:
+    """True for a path (relative to the content folder) that is not a postmortem to read:
+    hidden, not Markdown, a README, or excluded by the configuration."""
     if any(part.startswith(".") for part in relative.parts):
         return True
     if relative.suffix.lower() not in MARKDOWN_SUFFIXES or relative.name.lower() in SKIPPED_NAMES:
