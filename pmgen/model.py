@@ -16,6 +16,27 @@ LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """Where a postmortem comes from and what its front matter says, positions kept: what is
+    kept of its document once it is parsed (the text itself is not)."""
+
+    path: Path
+    display_path: str
+    root: Path
+    had_bom: bool
+    front_matter: Mapping[str, Any]
+    key_lines: Mapping[str, int]
+    front_matter_format: str | None
+    front_matter_valid: bool
+    body_line: int
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension."""
+        return self.path.stem
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A source file split into front matter and body, positions kept."""
 
@@ -35,6 +56,20 @@ class Document:
     def stem(self) -> str:
         """The file name without its extension."""
         return self.path.stem
+
+    def source(self) -> Source:
+        """The document without its text."""
+        return Source(
+            self.path,
+            self.display_path,
+            self.root,
+            self.had_bom,
+            self.front_matter,
+            self.key_lines,
+            self.front_matter_format,
+            self.front_matter_valid,
+            self.body_line,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +184,7 @@ class Postmortem:
     and links, with the findings of reading it. No tokens: those live in `Parsed`, only
     between parsing and rendering."""
 
-    document: Document
+    document: Source
     fields: Fields
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]

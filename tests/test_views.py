@@ -19,6 +19,7 @@ from pmgen.pages.filters import classes, facet, rules
 from pmgen.pages.marks import event_numbers
 from pmgen.pages.severity import severity_rank
 from pmgen.pages.stats import unit_for
+from pmgen.read.files import read_document
 from pmgen.read.markdown import RenderOptions
 from pmgen.read.postmortem import parse_document
 
@@ -67,7 +68,10 @@ def rendered(tmp_path: Path) -> tuple[Postmortem, str]:
     """A postmortem and its body as the page gets it."""
     postmortem = load(tmp_path)
     config = build_config({}, tmp_path, None)
-    parsed = parse_document(postmortem.document, config)
+    source = postmortem.document
+    document = read_document(source.path, source.root, source.display_path).document
+    assert document is not None
+    parsed = parse_document(document, config)
     return postmortem, body_html(parsed, RenderOptions(), "fr")
 
 

@@ -16,6 +16,7 @@ from pmgen.lint import Selection, filter_findings
 from pmgen.lint.checks import Context, future_date
 from pmgen.lint.fix import fix_text
 from pmgen.model import Postmortem
+from pmgen.read.files import Unreadable, read_text
 
 ALL_CONFIGURED = Selection()
 
@@ -72,8 +73,12 @@ def _apply_fix(postmortem: Postmortem, config: Config) -> bool:
     when nothing changed."""
     titles = {spec.id: spec.title(postmortem.fields.lang) for spec in config.sections}
     document = postmortem.document
-    text = fix_text(postmortem, config.required, titles, config.sections)
-    if text == document.text:
+    try:
+        before, _ = read_text(document.path, document.root)
+    except Unreadable:
+        return False  # changed or gone since it was read: lint reports it as it is now
+    text = fix_text(postmortem, before, config.required, titles, config.sections)
+    if text == before:
         return False
     data = ("\ufeff" if document.had_bom else "") + text
     write_atomically(document.path, data.encode("utf-8"))

@@ -86,8 +86,9 @@ def check_missing_sections(parsed: Parsed, context: Context) -> Iterator[Diagnos
                 "`pmgen lint --fix` renames it.",
             )
             continue
-        line = insertion_line(postmortem, context.config.required, section_id)
-        line = min(line, last_line(postmortem.document.text))
+        text = parsed.document.text
+        line = insertion_line(postmortem, context.config.required, section_id, text)
+        line = min(line, last_line(text))
         other = spec.title("en" if lang == "fr" else "fr")
         yield finding(
             "PM201",
@@ -173,7 +174,7 @@ def check_links(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM301 broken relative links and images; PM302 images without alt text."""
     postmortem = parsed.postmortem
     document = postmortem.document
-    lines = split_lines(document.text)
+    lines = split_lines(parsed.document.text)
     refusals = {linked.href: linked.refusal for linked in postmortem.links}
     for link in iter_links(parsed.tokens):
         start = document.body_line - 1 + link.block_start
@@ -259,7 +260,7 @@ def check_placeholders(parsed: Parsed, context: Context) -> Iterator[Diagnostic]
     """PM305: TODO, TBD, `À compléter` or a `pmgen new` prompt left in the text."""
     postmortem = parsed.postmortem
     document = postmortem.document
-    lines = split_lines(document.text)
+    lines = split_lines(parsed.document.text)
     for token in parsed.tokens:
         if token.map is None:
             continue

@@ -15,7 +15,9 @@ from pmgen.read.sections import distance, misspelt_sections, normalise
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
-def insertion_line(postmortem: Postmortem, required: tuple[str, ...], section_id: str) -> int:
+def insertion_line(
+    postmortem: Postmortem, required: tuple[str, ...], section_id: str, text: str
+) -> int:
     """The 1-based file line before which a missing required section belongs."""
     present = {s.id: s for s in reversed(postmortem.sections)}  # first occurrence wins
     order = list(required)
@@ -26,7 +28,7 @@ def insertion_line(postmortem: Postmortem, required: tuple[str, ...], section_id
     for later in order[position + 1 :]:
         if later in present:
             return present[later].heading.line
-    return len(split_lines(postmortem.document.text)) + 1
+    return len(split_lines(text)) + 1
 
 
 _ATX = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)([ \t]+#+[ \t]*)?(\r\n|\r|\n)?$")
@@ -34,32 +36,32 @@ _ATX = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)([ \t]+#+[ \t]*)?(\r\n|\r|\n)?$")
 
 def fix_text(
     postmortem: Postmortem,
+    text: str,
     required: tuple[str, ...],
     titles: dict[str, str],
     specs: Sequence[SectionSpec] = (),
 ) -> str:
-    """The document's full text with each misspelt required heading renamed (`## Chronolgie`
+    """The document's full `text` with each misspelt required heading renamed (`## Chronolgie`
     → `## Chronologie`) and each missing required section inserted in order.
 
     `titles` maps section ids to the heading text to write; `specs` are the known sections
     (misspellings are looked for only when given). Returns the text unchanged (same object
     content) when nothing is missing.
     """
-    document = postmortem.document
     present = {s.id for s in postmortem.sections}
     renames = misspelt_sections(postmortem.headings, postmortem.sections, specs, required)
     missing = [s for s in required if s not in present and s not in renames]
     if not missing and not renames:
-        return document.text
-    newline = _newline(document.text)
+        return text
+    newline = _newline(text)
     level = min((s.heading.level for s in postmortem.sections), default=2)
-    lines = _LINES.findall(document.text)
+    lines = _LINES.findall(text)
     for section_id, heading in renames.items():
         title = _nearest_title(heading.text, specs, section_id) or titles[section_id]
         lines[heading.line - 1] = _renamed(lines[heading.line - 1], title)
     inserts: dict[int, list[str]] = {}
     for section_id in missing:
-        line = insertion_line(postmortem, required, section_id)
+        line = insertion_line(postmortem, required, section_id, text)
         block = (
             f"{'#' * level} {titles[section_id]}{newline}{newline}"
             f"{prompt_comment(section_id, postmortem.fields.lang)}{newline}{newline}"

@@ -22,7 +22,7 @@ def body_html(parsed: Parsed, options: RenderOptions, lang: str) -> str:
     postmortem = parsed.postmortem
     blocks = {block.line: block.chart for block in postmortem.charts}
     body_line = postmortem.document.body_line
-    seed = hashlib.sha256(postmortem.document.text.encode()).hexdigest()[:12]
+    seed = hashlib.sha256(parsed.document.text.encode()).hexdigest()[:12]
     drawn: dict[str, str] = {}
 
     def fence(info: str, content: str, line: int) -> str | None:

@@ -76,7 +76,7 @@ def render_fragments(parsed: Parsed, escape_html: bool) -> tuple[Rendered, Fragm
     """Render the pieces from the tokens, with markers where page URLs will go."""
     postmortem = parsed.postmortem
     lang = postmortem.fields.lang
-    marker = "pmgen-" + hashlib.sha256(postmortem.document.text.encode()).hexdigest()[:16] + "-"
+    marker = "pmgen-" + hashlib.sha256(parsed.document.text.encode()).hexdigest()[:16] + "-"
     pages: list[PageLink] = []
     own = RenderOptions(
         rewrite=_rewriter(postmortem, marker, f"{marker}root/", True, pages),

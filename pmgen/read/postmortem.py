@@ -35,6 +35,7 @@ class Parsed:
 
     postmortem: Postmortem
     tokens: tuple[Token, ...]
+    document: Document  # its text, for the checks that point into it and for --fix
 
 
 def parse_document(document: Document, config: Config) -> Parsed:
@@ -78,7 +79,7 @@ def parse_document(document: Document, config: Config) -> Parsed:
         )
     hrefs = (link.target for link in iter_links(tokens))
     postmortem = Postmortem(
-        document=document,
+        document=document.source(),
         fields=fields,
         headings=headings,
         sections=sections,
@@ -90,7 +91,7 @@ def parse_document(document: Document, config: Config) -> Parsed:
         diagnostics=(*found, *chart_found),
         details=details,
     )
-    return Parsed(postmortem, tuple(tokens))
+    return Parsed(postmortem, tuple(tokens), document)
 
 
 def _title_and_language(
