@@ -14,12 +14,12 @@ from pmgen.charts.svg import style_el, text_el
 from pmgen.charts.table import data_table
 from pmgen.charts.timeline import draw_timeline
 
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def draw_chart(chart: Chart, lang: str, chart_id: str) -> str:
     """A <figure class="chart"> with an inline accessible SVG and its data table."""
-    if not _ID.match(chart_id):
+    if not _ID.fullmatch(chart_id):
         raise ValueError(f"chart_id must be a letter then letters, digits, - or _: {chart_id!r}")
     data = prepare(chart, lang)
     return "\n".join(

@@ -7,6 +7,7 @@ from pmgen.charts.data import ChartData
 from pmgen.charts.formatting import coord
 from pmgen.charts.layout import WIDTH, Rows, Scale, fit, free_row
 from pmgen.charts.svg import element, path_el, series_class, text_el
+from pmgen.charts.table import MAX_TABLE_ROWS
 
 
 def draw_timeline(data: ChartData) -> list[str]:
@@ -22,6 +23,11 @@ def draw_timeline(data: ChartData) -> list[str]:
     taken: Rows = [[], [], []]
     for number, position in enumerate(data.positions, start=1):
         x, half = xs(position), len(str(number)) * 3.5
+        if number > MAX_TABLE_ROWS:
+            # Numbers name rows of the table, which stops there; placing thousands of them
+            # was quadratic (each looks at every number placed before it).
+            dots.append(element("circle", cx=x, cy=axis, r=4))
+            continue
         centre, row = x, free_row(taken, x - half, x + half, 2, -1)
         if row < 0:  # every row is taken here: the number moves right of the row ending first
             ends = [max(b for _, b in spans) for spans in taken]

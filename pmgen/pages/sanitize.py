@@ -82,9 +82,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-# nh3 cannot drop an element by attribute value: an input that is not a checkbox would be a
-# text field, so it goes after cleaning (nh3's output is normalised, so this match is exact).
-_NON_CHECKBOX_INPUT = re.compile(r'<input(?![^>]*\btype="checkbox")[^>]*>')
+_CHECKBOX = re.compile(r'\btype="checkbox"')
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -109,4 +107,23 @@ def clean_html(fragment: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return _NON_CHECKBOX_INPUT.sub("", cleaned)
+    return _without_text_inputs(cleaned)
+
+
+def _without_text_inputs(html: str) -> str:
+    """Remove every `<input …>` that is not a checkbox (it would be a text field)."""
+    # nh3 cannot drop an element by attribute value, so this runs on its normalised output, in
+    # one pass: `<input(?![^>]*type="checkbox")[^>]*>` rescanned the text up to the next `>`
+    # from every `<input` written inside an attribute value (quadratic).
+    kept: list[str] = []
+    position = 0
+    while (start := html.find("<input", position)) >= 0:
+        close = html.find(">", start)
+        if close < 0:
+            break
+        kept.append(html[position:start])
+        if _CHECKBOX.search(html, start, close):
+            kept.append(html[start : close + 1])
+        position = close + 1
+    kept.append(html[position:])
+    return "".join(kept)

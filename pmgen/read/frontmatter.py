@@ -111,8 +111,11 @@ def _document(
 class _ParseError:
     """A front-matter parse failure at a line counted within the front matter (1-based)."""
 
-    def __init__(self, line: int, column: int, message: str, hint: str) -> None:
+    def __init__(
+        self, line: int, column: int, message: str, hint: str, syntax: bool = False
+    ) -> None:
         self.line, self.column, self.message, self.hint = line, column, message, hint
+        self.syntax = syntax  # the YAML parser's own complaint (worth asking the other one)
 
 
 def _keep_impossible_dates(loader: Any, node: yaml.Node) -> Any:
@@ -142,8 +145,14 @@ if getattr(yaml, "__with_libyaml__", False):
 def _parse_yaml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
     """Parse with the fast loader; on an error, parse again with Python's for its message."""
     parsed = _load_yaml(raw, _FastLoader)
-    if isinstance(parsed, _ParseError) and _FastLoader is not _Loader:
-        return _load_yaml(raw, _Loader)
+    if isinstance(parsed, _ParseError) and parsed.syntax and _FastLoader is not _Loader:
+        # Python's loader is ten times slower: it reads only up to the error libyaml found.
+        head = "\n".join(_NEWLINE.split(raw, parsed.line + 2)[: parsed.line + 2])
+        again = _load_yaml(head, _Loader)
+        if isinstance(again, _ParseError):
+            return again if again.syntax and again.line <= parsed.line + 1 else parsed
+        # Python's loader accepts what libyaml refused (a `"\ud800"` escape): read it all.
+        return again if head == raw else _load_yaml(raw, _Loader)
     return parsed
 
 
@@ -171,11 +180,12 @@ def _load_yaml(raw: str, loader_class: Any) -> tuple[dict[str, Any], dict[str, i
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (error.context, error.problem) if part)
-        return _ParseError(line, column, f"front matter is not valid YAML: {what}", hint)
+        return _ParseError(line, column, f"front matter is not valid YAML: {what}", hint, True)
     except yaml.reader.ReaderError as error:
         line = raw[: error.position].count("\n") + 1
         column = error.position - raw.rfind("\n", 0, error.position)
-        return _ParseError(line, column, f"front matter is not valid YAML: {error.reason}", hint)
+        message = f"front matter is not valid YAML: {error.reason}"
+        return _ParseError(line, column, message, hint, True)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
         return _ParseError(1, 1, f"front matter is not valid YAML: {error}", hint)
     finally:
