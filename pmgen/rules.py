@@ -203,13 +203,16 @@ RULES: tuple[Rule, ...] = (
         "PM308",
         "active-file",
         Severity.ERROR,
-        "A linked file would run code if opened: an HTML page, a script, or an SVG with scripts.",
-        "Published beside the page, such a file runs on the site's own origin when a reader "
-        "opens it; from a pull request, that is a way to attack every reader. pmgen does not "
-        "publish it.",
+        "A linked file is not of a kind pmgen publishes: a page, a script, a hidden or unknown "
+        "file, a name with a line break, or an SVG that could run code or load something.",
+        "Published beside the page, a linked file is served from the site's own origin: opened "
+        "directly, a page, a script or a scripted SVG runs there, and a server configuration "
+        "file (`.htaccess`, `web.config`) changes how the host serves the site. From a pull "
+        "request, that is a way to attack every reader. pmgen publishes only images, CSV, TSV, "
+        "JSON, PDF, text and logs, and SVG files whose parsed content is inert.",
         "[le rapport complet](rapport.html)   or   ![schéma](schema.svg) with <script> inside",
         "Link to the original on its own site, export the page as PDF or an image, or remove the "
-        "scripts, event handlers and external links from the SVG.",
+        "scripts, event handlers, external references and style sheets from the SVG.",
     ),
 )
 

@@ -19,7 +19,7 @@ from pmgen.diagnostics import Diagnostic
 from pmgen.lint import Context, inline_disabled, lint_postmortem
 from pmgen.model import Postmortem
 from pmgen.read.files import MAX_BYTES, discover, display_path, read_document
-from pmgen.read.linked import named_path
+from pmgen.read.linked import Targets, named_path
 from pmgen.read.postmortem import load_postmortem
 
 
@@ -175,9 +175,10 @@ def _dependencies(item: ParsedFile) -> tuple[tuple[str, tuple[int, int] | None],
     if postmortem is None:
         return ()
     folder = postmortem.document.path.parent
+    targets = Targets(folder)
     paths: set[Path] = set()
     for href in postmortem.links:
-        target = named_path(href, folder)
+        target = named_path(href, folder, targets)
         if target is not None:
             paths.add(target)
     paths.update(block.data for block in postmortem.charts if block.data is not None)

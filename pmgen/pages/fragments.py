@@ -15,6 +15,7 @@ from pmgen.pages.incident import timeline_chart
 from pmgen.pages.library import Entry, root_of
 from pmgen.pages.links import site_target
 from pmgen.pages.sanitize import clean_html
+from pmgen.read.linked import Targets
 from pmgen.read.markdown import RenderOptions, render
 
 # Stands for "the path from the listing page back to the site root" in a cached summary.
@@ -50,7 +51,8 @@ def fragment_key(entry: Entry, urls: Mapping[Path, str], escape_html: bool, cont
     """Everything the fragments depend on: the text, the page's URL, where its links land
     (other pages' URLs move when they are renamed) and the chart data files."""
     postmortem = entry.postmortem
-    targets = [site_target(href, entry, urls) for href in postmortem.links]
+    folder = Targets(postmortem.document.path.parent)
+    targets = [site_target(href, entry, urls, folder) for href in postmortem.links]
     data = []
     for block in postmortem.charts:
         if block.data is not None:
