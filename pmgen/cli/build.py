@@ -16,6 +16,7 @@ from pmgen.cli.common import (
     config_option,
     project_config,
     reported,
+    shown,
     source_date_epoch,
 )
 from pmgen.commands.build import BuildOptions, BuildResult, build_site
@@ -103,8 +104,8 @@ def _report_build(result: BuildResult, strict: bool) -> None:
             f"warning(s), {counts[Severity.INFO]} info",
             err=True,
         )
-        shown = result.diagnostics[:SHOWN_FINDINGS]
-        click.echo(format_text(shown, 0).rsplit("\n", 2)[0], err=True)
+        first = result.diagnostics[:SHOWN_FINDINGS]
+        click.echo(format_text(first, 0).rsplit("\n", 2)[0], err=True)
         if len(result.diagnostics) > SHOWN_FINDINGS:
             click.echo(
                 f"… and {len(result.diagnostics) - SHOWN_FINDINGS} more: run "
@@ -112,7 +113,7 @@ def _report_build(result: BuildResult, strict: bool) -> None:
                 err=True,
             )
     for notice in result.notices:
-        click.echo(f"note: {notice}", err=True)
+        click.echo(f"note: {shown(notice)}", err=True)
     if not result.ok:
         reason = (
             "--strict: error findings"
@@ -129,10 +130,10 @@ def _report_build(result: BuildResult, strict: bool) -> None:
         else ""
     )
     if result.up_to_date:
-        click.echo(f"Up to date: nothing changed since the last build of {result.output}")
+        click.echo(f"Up to date: nothing changed since the last build of {shown(result.output)}")
     else:
         click.echo(
-            f"Built {result.postmortems} postmortem(s){drafts} into {result.output} "
+            f"Built {result.postmortems} postmortem(s){drafts} into {shown(result.output)} "
             f"({result.files_written} file(s) written)"
         )
-    click.echo(f"Open {result.output / 'index.html'}")
+    click.echo(f"Open {shown(result.output / 'index.html')}")

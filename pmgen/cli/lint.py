@@ -17,6 +17,7 @@ from pmgen.cli.common import (
     config_option,
     project_config,
     reported,
+    shown,
 )
 from pmgen.commands.git import changed_paths
 from pmgen.commands.lint import run_lint
@@ -74,15 +75,15 @@ def lint(
     config = project_config(config_file)
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
-    shown = Severity.parse(min_severity) if min_severity else None
-    selection = Selection(_codes(select) or None, _codes(ignore), shown)
+    least = Severity.parse(min_severity) if min_severity else None
+    selection = Selection(_codes(select) or None, _codes(ignore), least)
     cache = open_cache(config.root, enabled=not no_cache)
     try:
         report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix, cache)
     finally:
         cache.close()
     for path in report.fixed:
-        click.echo(f"fixed {path}", err=True)
+        click.echo(f"fixed {shown(path)}", err=True)
     click.echo(RENDERERS[output_format](report.diagnostics, report.files), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if output_format == "github" and summary_file:

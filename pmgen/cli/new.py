@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pmgen.cli.common import EXIT_FINDINGS, config_option, project_config, reported
+from pmgen.cli.common import EXIT_FINDINGS, config_option, project_config, reported, shown
 from pmgen.read.files import display_path
 
 
@@ -56,6 +56,6 @@ def new(
     try:
         path = create_postmortem(config, spec, folder)
     except AlreadyExists as error:
-        click.echo(f"pmgen: {error}", err=True)
+        click.echo(f"pmgen: {shown(error)}", err=True)
         sys.exit(EXIT_FINDINGS)
-    click.echo(display_path(path, Path.cwd()))
+    click.echo(shown(display_path(path, Path.cwd())))

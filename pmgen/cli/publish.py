@@ -14,6 +14,7 @@ from pmgen.cli.common import (
     config_option,
     project_config,
     reported,
+    shown,
     source_date_epoch,
 )
 from pmgen.diagnostics import Severity, count_by_severity
@@ -58,7 +59,7 @@ def publish(
     try:
         result = publish_site(config, options, Path.cwd(), dt.date.today())
     except PushRejected as error:
-        click.echo(f"pmgen: {error}", err=True)
+        click.echo(f"pmgen: {shown(error)}", err=True)
         sys.exit(EXIT_FINDINGS)
     if result.build.diagnostics:
         counts = count_by_severity(result.build.diagnostics)

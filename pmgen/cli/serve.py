@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pmgen.cli.common import config_option, reported
+from pmgen.cli.common import config_option, reported, shown
 from pmgen.commands.build import BuildResult
 
 
@@ -59,7 +59,7 @@ def serve(port: int, host: str, drafts: bool, open_browser: bool, config_file: P
 def _report_serve(result: BuildResult | str, seconds: float) -> None:
     """One line on stderr per rebuild: the error, the blocking findings, or what was built."""
     if isinstance(result, str):
-        click.echo(f"build error: {result}", err=True)
+        click.echo(f"build error: {shown(result)}", err=True)
     elif not result.ok:
         click.echo(
             f"build error: {len(result.blocking)} blocking finding(s); the browser "
