@@ -100,7 +100,11 @@ class Cache:
     def put(self, space: str, key: str, value: Any) -> None:
         """Store a value (written on `flush`)."""
         if self._db is not None and self._key is not None:
-            data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            try:
+                pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
+                return  # a value too deep or odd to keep is parsed again next time
+            data = zlib.compress(pickled, 1)
             signature = hmac.new(self._key, data, "sha256").digest()
             self._pending.append((space, key, signature + data))
 

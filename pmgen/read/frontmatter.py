@@ -16,6 +16,9 @@ from pmgen.tomlfile import TomlError, load_toml
 
 # Bound on YAML nodes reached through aliases, so an alias bomb is refused, not expanded.
 MAX_YAML_NODES = 10_000
+# Bound on nesting: deeper values crash whatever recurses over them later (the cache's pickle,
+# JSON for index.json) with a RecursionError; no real front matter comes near it.
+MAX_DEPTH = 32
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 # What YAML accepts as text; an escape (`"\x01"`, `"\ud800"`) may not bring in anything else.
@@ -219,15 +222,24 @@ def _count_nodes(root: yaml.Node) -> int:
 def _printable(
     data: dict[str, Any], key_lines: dict[str, int]
 ) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
-    """The parsed values, or an error when an escape wrote a control character or a surrogate."""
+    """The parsed values, or an error when an escape wrote a control character or a surrogate,
+    or when values nest deeper than `MAX_DEPTH`."""
     for key, value in data.items():
-        stack: list[Any] = [key, value]
+        stack: list[tuple[Any, int]] = [(key, 1), (value, 1)]
         while stack:
-            item = stack.pop()
+            item, depth = stack.pop()
+            if isinstance(item, dict | list | tuple) and depth > MAX_DEPTH:
+                return _ParseError(
+                    max(key_lines.get(key, 2) - 1, 1),
+                    1,
+                    f"front matter value of `{key}` nests lists or tables more than "
+                    f"{MAX_DEPTH} levels deep",
+                    "Flatten the value: front matter holds short fields, not documents.",
+                )
             if isinstance(item, dict):
-                stack.extend((*item.keys(), *item.values()))
+                stack.extend((child, depth + 1) for child in (*item.keys(), *item.values()))
             elif isinstance(item, list | tuple):
-                stack.extend(item)
+                stack.extend((child, depth + 1) for child in item)
             elif isinstance(item, str) and (found := _UNPRINTABLE.search(item)):
                 return _ParseError(
                     max(key_lines.get(key, 2) - 1, 1),
@@ -248,7 +260,9 @@ def _parse_toml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError
             error.line,
             error.column,
             f"front matter is not valid TOML: {error.message}",
-            'Quote string values: `title = "Panne"`.',
+            "Flatten the value: front matter holds short fields, not documents."
+            if "nested" in error.message
+            else 'Quote string values: `title = "Panne"`.',
         )
     key_lines: dict[str, int] = {}
     for number, line in enumerate(raw.split("\n"), start=2):
