@@ -30,3 +30,5 @@ def load_toml(text: str) -> dict[str, Any]:
         raise TomlError(_WHERE.sub("", str(error)).rstrip(), line, column) from None
     except RecursionError:
         raise TomlError("tables or arrays are nested too deeply", 1, 1) from None
+    except ValueError as error:  # an integer of more than 4,300 digits, and such
+        raise TomlError(str(error).split(";")[0], 1, 1) from None

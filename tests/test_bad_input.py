@@ -474,3 +474,18 @@ def test_a_file_name_that_is_not_utf8_with_changed_since(
     assert result.exit_code == 0, result.output  # a placeholder is a warning
     assert "postmortems/2022-03-15-caf\\xe9.md:12:1: PM305" in result.output
     assert f"{count + 1} files checked" in result.output
+
+
+@pytest.mark.parametrize("syntax", ["toml", "yaml"])
+def test_an_integer_of_5000_digits_is_pm002(tmp_path: Path, syntax: str) -> None:
+    """A variant: Python refuses to read integers past 4,300 digits; in TOML front matter that
+    ValueError escaped tomllib's error handling (an internal error)."""
+    digits = "7" * 5000
+    head = (
+        f'+++\ntitle = "Panne"\ndate = 2022-03-15\nn = {digits}\n+++\n'
+        if syntax == "toml"
+        else f"---\ntitle: Panne\ndate: 2022-03-15\nn: {digits}\n---\n"
+    )
+    found = lint_with_neighbour(tmp_path, f"entier.{syntax}.md", (head + SECTIONS).encode())
+    assert [line.split(" ", 3)[1] for line in found] == ["PM002"], found
+    assert "4300 digits" in found[0]
