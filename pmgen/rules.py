@@ -91,6 +91,17 @@ RULES: tuple[Rule, ...] = (
         "Correct the year, month or day of the `date` field.",
     ),
     Rule(
+        "PM106",
+        "non-finite-number",
+        Severity.WARNING,
+        "A front-matter value is not a finite number: `.nan`, `.inf` or `-.inf` (TOML `nan`, "
+        "`inf`).",
+        "index.json carries the front matter for other tools; JSON has no NaN nor infinity, "
+        "so pmgen writes null there, and the value is lost.",
+        "---\ntitle: Panne du stockage\ntaux_erreur: .nan\n---",
+        'Write the value as text (`"NaN"`), a real number, or leave the key out.',
+    ),
+    Rule(
         "PM201",
         "missing-section",
         Severity.ERROR,

@@ -1344,3 +1344,60 @@ def test_a_cache_with_foreign_values_is_ignored(project: Path) -> None:
     assert tamper_cache(project, 42) > 0
     second = CliRunner().invoke(main, ["lint"])
     assert (second.exit_code, second.output) == (first.exit_code, first.output)
+
+
+# --- index.json is strict JSON (issue 10, item 9) -------------------------------------------
+
+
+def strict_json(text: str) -> Any:
+    """Parse JSON as the standard says: NaN and Infinity are not JSON."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+NON_FINITE = {
+    "yaml.md": "---\ntitle: Nan\ndate: 2024-01-01\nratio: .nan\nmax: .inf\nmin: -.inf\n---\n",
+    "toml.md": '+++\ntitle = "Nan"\ndate = 2024-01-02\nratio = nan\nmax = inf\nmin = -inf\n+++\n',
+    "nested.md": (
+        "---\ntitle: Nan\ndate: 2024-01-03\nratio: [1.0, .NaN]\nmax: {a: {b: .Inf}}\n"
+        "min: [[-.INF]]\n---\n"
+    ),
+}
+
+
+def test_non_finite_numbers_are_null_in_index_json_with_a_finding(tmp_path: Path) -> None:
+    """Before: `.nan`/`.inf` in front matter wrote `NaN`/`-Infinity`, and index.json was not
+    JSON. Now they are null, and lint says so (PM106) for each key."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    for name, text in NON_FINITE.items():
+        (content / f"2024-01-0{len(name)}-{name}").write_text(text + GOOD_BODY, encoding="utf-8")
+    config = build_config({"search": False}, tmp_path, None)
+    result = build(content, tmp_path / "site", config=config)
+    index = strict_json((tmp_path / "site" / "index.json").read_text(encoding="utf-8"))
+    matters = [record["front_matter"] for record in index["postmortems"]]
+    assert len(matters) == 3
+    for matter in matters:
+        assert [matter["ratio"], matter["max"], matter["min"]] in (
+            [None, None, None],
+            [[1.0, None], {"a": {"b": None}}, [[None]]],
+        )
+    found = sorted(
+        (d.path.rsplit("-", 1)[-1], d.line) for d in result.diagnostics if d.code == "PM106"
+    )
+    assert found == sorted((name, line) for name in NON_FINITE for line in (4, 5, 6))
+
+
+def test_lint_json_formats_are_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A variant: the JSON and SARIF outputs of lint parse as strict JSON too."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / "2024-01-01-nan.md").write_text(NON_FINITE["yaml.md"] + GOOD_BODY, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for output_format in ("json", "sarif"):
+        result = CliRunner().invoke(main, ["lint", "--format", output_format])
+        parsed = strict_json(result.output)
+        assert "PM106" in json.dumps(parsed)

@@ -92,7 +92,7 @@ def format_json(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
         }
         for d in diagnostics
     ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -190,7 +190,7 @@ def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(log, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def _uri(path: str) -> str:
