@@ -24,12 +24,15 @@ from pmgen.commands.build import BuildResult
 @reported
 def serve(port: int, host: str, drafts: bool, open_browser: bool, config_file: Path | None) -> None:
     """Build, serve on loopback and rebuild on change, with lint findings on each page."""
+    import signal
     import threading
     import webbrowser
 
     from pmgen.commands import serve as live
 
     state = live.ServeState(site=live.temporary_site())
+    # SIGTERM (a service manager, `kill`, CI) stops like Ctrl-C: the temporary site goes too.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         first = live.rebuild(state, Path.cwd(), config_file, drafts, Path.cwd())
         server = live.start_server(state, host, port)
@@ -54,6 +57,11 @@ def serve(port: int, host: str, drafts: bool, open_browser: bool, config_file: P
             server.server_close()
     finally:
         live.remove_site(state.site)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _report_serve(result: BuildResult | str, seconds: float) -> None:

@@ -13,7 +13,9 @@ import errno
 import functools
 import html
 import http.server
+import ipaddress
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -44,6 +46,34 @@ RELOAD_SCRIPT = f"""<script>/* pmgen serve: reload when the site is rebuilt */
   poll();
 }})();
 </script>"""
+
+
+# Names that always mean this machine; `*.localhost` too (RFC 6761: browsers never ask DNS).
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_name(header: str) -> str:
+    """The name of a Host header without its port, brackets or final dot, lower-cased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0].rstrip(".") if ":" in header else header.rstrip(".")
+
+
+def host_allowed(header: str | None, listening: str) -> bool:
+    """Whether a request's Host is this machine's loopback, or the name serve listens on.
+
+    A web page elsewhere can make a browser send requests here through DNS rebinding (its own
+    name resolving to 127.0.0.1), but its Host header is then its own name: refused."""
+    if not header:
+        return False
+    name = host_name(header)
+    if name in LOOPBACK_NAMES or name.endswith(".localhost") or name == host_name(listening):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -156,12 +186,31 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site; injects banner and reload script into HTML responses."""
 
     state: ServeState
+    listening: str = "127.0.0.1"
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the command reports rebuilds, not every request."""
 
+    def _misdirected(self) -> bool:
+        """Answer 421 to a request for another host name (DNS rebinding); True if refused."""
+        if host_allowed(self.headers.get("Host"), self.listening):
+            return False
+        self.send_error(421, "Misdirected Request", "pmgen serve answers only its own address")
+        return True
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:  # type: ignore[override]
+        """No folder listings: a folder without index.html is not found."""
+        self.send_error(404, "Not Found")
+
+    def do_HEAD(self) -> None:
+        """Headers only, for the allowed host names."""
+        if not self._misdirected():
+            super().do_HEAD()
+
     def do_GET(self) -> None:
         """The version endpoint, the error page, or a file with injections."""
+        if self._misdirected():
+            return
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == VERSION_PATH:
             return self._send(str(self.state.version).encode(), "text/plain")
@@ -198,7 +247,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 def start_server(state: ServeState, host: str, port: int) -> http.server.ThreadingHTTPServer:
     """Bind the server (a busy port is a clear error, not a traceback)."""
-    handler = type("BoundHandler", (Handler,), {"state": state})
+    handler = type("BoundHandler", (Handler,), {"state": state, "listening": host})
     try:
         return http.server.ThreadingHTTPServer(
             (host, port), functools.partial(handler, directory=str(state.site))
