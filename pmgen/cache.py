@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from pmgen import __version__
+from pmgen.safepaths import check_writable_place
 
 FOLDER = ".pmgen-cache"
 FILE = "cache.sqlite3"
 # Bump when the shape of cached values changes; pmgen's version is part of every key too.
 SCHEMA = 1
+# Files SQLite creates beside the database; a link planted as one would be followed.
+SQLITE_SIDES = ("-wal", "-shm", "-journal")
 
 
 def digest(*parts: bytes | str) -> str:
@@ -172,5 +175,10 @@ def signing_key() -> bytes | None:
 
 
 def open_cache(root: Path, enabled: bool = True) -> Cache:
-    """The project's cache (`.pmgen-cache/cache.sqlite3` beside the configuration)."""
-    return Cache(root / FOLDER / FILE if enabled else None)
+    """The project's cache (`.pmgen-cache/cache.sqlite3` beside the configuration); a
+    PmgenError when a symbolic link (committed, perhaps) stands for it or one of its files."""
+    if not enabled:
+        return Cache(None)
+    for name in ("", FILE, *(FILE + suffix for suffix in SQLITE_SIDES), ".gitignore"):
+        check_writable_place(root / FOLDER / name, root, "the cache (try --no-cache)")
+    return Cache(root / FOLDER / FILE)

@@ -52,6 +52,7 @@ ORDER: dict[str, tuple[str, ...]] = {
         "prompts",
         "tomlfile",
         "atomic",
+        "safepaths",
         "processes",
         "model",
         "config",

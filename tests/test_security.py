@@ -1401,3 +1401,117 @@ def test_lint_json_formats_are_strict(tmp_path: Path, monkeypatch: pytest.Monkey
         result = CliRunner().invoke(main, ["lint", "--format", output_format])
         parsed = strict_json(result.output)
         assert "PM106" in json.dumps(parsed)
+
+
+# --- committed symbolic links never lead a write out of the project (issue 10, item 6) ---------
+
+
+@pytest.fixture
+def linked_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A project (the working folder) with one postmortem, and a folder `elsewhere` beside it."""
+    root = tmp_path / "projet"
+    (root / "postmortems").mkdir(parents=True)
+    (root / "pmgen.toml").write_text("search = false\n", encoding="utf-8")
+    (root / "postmortems" / "2024-01-01-bon.md").write_text(
+        front("title: Bon", "date: 2024-01-01"), encoding="utf-8"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(root)
+    return root, elsewhere
+
+
+def beside(tmp_path: Path) -> dict[str, list[str]]:
+    """Everything outside the project, by folder (so a stray staging folder shows too)."""
+    return {
+        path.name: sorted(p.name for p in path.rglob("*"))
+        for path in sorted(tmp_path.iterdir())
+        if path.name != "projet"
+    }
+
+
+LINKS: dict[str, tuple[str, str, str]] = {
+    # name: (link inside the project, its target, what the refusal names)
+    "output folder": ("site", "../elsewhere", "as the output folder"),
+    "output folder, dangling": ("site", "../elsewhere/nouveau", "as the output folder"),
+    "cache folder": (".pmgen-cache", "../elsewhere", "as the cache"),
+    "cache database, dangling": (".pmgen-cache/cache.sqlite3", "../../elsewhere/x", "as the cache"),
+    # Variants: SQLite's side files, the cache's .gitignore, a folder above the output.
+    "cache journal": (".pmgen-cache/cache.sqlite3-wal", "../../elsewhere/wal", "as the cache"),
+    "cache .gitignore": (".pmgen-cache/.gitignore", "../../elsewhere/ignore", "as the cache"),
+    "folder above the output": ("public", "../elsewhere", "as the output folder"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LINKS))
+def test_committed_links_never_lead_writes_outside(
+    linked_project: tuple[Path, Path], case: str
+) -> None:
+    root, elsewhere = linked_project
+    link, target, refusal = LINKS[case]
+    if case == "folder above the output":
+        (root / "pmgen.toml").write_text('search = false\noutput = "public/site"\n', "utf-8")
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(target)
+    before = beside(root.parent)
+    for args in (["build"], ["lint"]):
+        result = CliRunner().invoke(main, args)
+        if args == ["lint"] and "output" in refusal:
+            assert result.exit_code == 1 and "refusing" not in result.output  # no site
+            continue
+        assert result.exit_code == 2, result.output
+        assert f"refusing to use {root}" in result.output and refusal in result.output
+        assert "symbolic link" in result.output and "Traceback" not in result.output
+    assert beside(root.parent) == before, "pmgen wrote outside the project"
+    assert sorted(p.name for p in elsewhere.iterdir()) == []
+
+
+def test_no_cache_needs_no_cache_folder(linked_project: tuple[Path, Path]) -> None:
+    """With --no-cache a planted cache link is never touched, and the build works."""
+    root, elsewhere = linked_project
+    (root / ".pmgen-cache").symlink_to("../elsewhere")
+    result = CliRunner().invoke(main, ["build", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_planted_leftover_staging_link_is_removed_not_followed(
+    linked_project: tuple[Path, Path],
+) -> None:
+    """A variant: `.site.old-x` and `.site.tmp-x` look like a killed build's leftovers."""
+    root, elsewhere = linked_project
+    (elsewhere / ".pmgen-site").write_text("marker", encoding="utf-8")
+    (root / ".site.old-planted").symlink_to("../elsewhere", target_is_directory=True)
+    (root / ".site.tmp-planted").symlink_to("../elsewhere", target_is_directory=True)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert not (root / "site").is_symlink() and (root / "site" / "index.html").is_file()
+    assert not (root / ".site.old-planted").exists() and not (root / ".site.tmp-planted").exists()
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".pmgen-site"]
+
+
+def test_a_content_folder_linked_out_of_the_project_is_refused(
+    linked_project: tuple[Path, Path],
+) -> None:
+    """A variant on the reading side: `postmortems -> ../elsewhere` would publish files from
+    outside the project as if they were content."""
+    root, elsewhere = linked_project
+    (elsewhere / "2024-02-02-secret.md").write_text(front("title: Secret", "date: 2024-02-02"))
+    (root / "postmortems" / "2024-01-01-bon.md").unlink()
+    (root / "postmortems").rmdir()
+    (root / "postmortems").symlink_to("../elsewhere", target_is_directory=True)
+    for args in (["build"], ["lint"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "refusing to read the content folder" in result.output
+    assert not (root / "site").exists()
+
+
+def test_an_output_chosen_outside_the_project_is_the_owner_s_choice(
+    linked_project: tuple[Path, Path],
+) -> None:
+    """`--out` outside the project (trusted: the command line) still works."""
+    _, elsewhere = linked_project
+    result = CliRunner().invoke(main, ["build", "--out", str(elsewhere / "site")])
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "site" / "index.html").is_file()

@@ -61,7 +61,7 @@ def build(
     config = project_config(config_file)
     options = BuildOptions(
         source=(src or config.content).resolve(),
-        output=(out or config.output).resolve(),
+        output=Path(os.path.abspath(out or config.output)),  # checked, then resolved
         site_url=(base_url if base_url is not None else config.site_url).rstrip("/"),
         drafts=drafts,
         strict=strict,

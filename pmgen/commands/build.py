@@ -23,6 +23,7 @@ from pmgen.pages.links import make_rewriter
 from pmgen.pages.templates import theme_folder
 from pmgen.read.fields import read_fields
 from pmgen.read.files import display_path, read_document
+from pmgen.safepaths import check_writable_place
 from pmgen.write.incremental import SEARCH_BUNDLE, Manifest, intact, planned, record, update_site
 from pmgen.write.search import available as search_available
 from pmgen.write.search import index_site
@@ -78,6 +79,7 @@ def build_site(
     site in place, writing only what changed (see sitefiles.py). Either way the result is the
     same bytes as a cold build, and a failure never leaves a half-written file.
     """
+    check_writable_place(options.output, config.root, "the output folder")
     check_output_folder(options.output, options.source)
     cache = open_cache(config.root, options.cache)
     try:
