@@ -45,6 +45,17 @@ RULES: tuple[Rule, ...] = (
         "the block with the same `---` or `+++` line that opens it.",
     ),
     Rule(
+        "PM003",
+        "too-complex",
+        Severity.ERROR,
+        "The file is past one of pmgen's resource limits: raw HTML nested more than 100 "
+        "elements deep.",
+        "Reading such a file would take pmgen's HTML sanitiser minutes (its time grows with the "
+        "square of the nesting); past the limit the page keeps only the text, not the markup.",
+        "<div><div><div> … opened thousands of times, never closed",
+        "Close the HTML elements you open, or write the content in Markdown.",
+    ),
+    Rule(
         "PM101",
         "missing-title",
         Severity.ERROR,

@@ -22,6 +22,7 @@ from pmgen.lint.checks import (
     check_milestone_order,
     check_missing_sections,
     check_placeholders,
+    check_raw_html_depth,
     check_section_order,
     check_timeline,
 )
@@ -43,6 +44,7 @@ CHECKS: list[Check] = [
     check_code_prose,
     check_placeholders,
     check_action_owners,
+    check_raw_html_depth,
 ]
 
 # The codes hold no `<`: a marker left open then stops at the next one instead of rescanning

@@ -17,7 +17,7 @@ from pmgen.model import Postmortem
 from pmgen.prompts import PROMPT_PATTERN
 from pmgen.read.files import MARKDOWN_SUFFIXES
 from pmgen.read.linked import Targets, link_problem, linked_file, publish_refusal
-from pmgen.read.markdown import iter_links, split_lines
+from pmgen.read.markdown import MAX_RAW_HTML_DEPTH, html_nesting, iter_links, split_lines
 from pmgen.rules import finding
 
 
@@ -373,3 +373,28 @@ def check_action_owners(postmortem: Postmortem, context: Context) -> Iterator[Di
                 f"open action has no owner: “{shown}”",
                 "Name one: `@camille`, `(owner: Camille)` or `responsable : Camille`.",
             )
+
+
+def check_raw_html_depth(postmortem: Postmortem, context: Context) -> Iterator[Diagnostic]:
+    """PM003: raw HTML nested deeper than the sanitiser can take in linear time."""
+    depth = 0
+    for token in postmortem.tokens:
+        parts = (
+            [token.content]
+            if token.type == "html_block"
+            else [c.content for c in token.children or () if c.type == "html_inline"]
+        )
+        for part in parts:
+            deepest, depth = html_nesting(part, depth)
+            if deepest > MAX_RAW_HTML_DEPTH:
+                line = postmortem.document.body_line + (token.map[0] if token.map else 0)
+                yield finding(
+                    "PM003",
+                    postmortem.document.display_path,
+                    line,
+                    1,
+                    f"raw HTML nests elements more than {MAX_RAW_HTML_DEPTH} deep; "
+                    "the page may show only its text, without formatting",
+                    "Close the HTML elements you open, or write the content in Markdown.",
+                )
+                return

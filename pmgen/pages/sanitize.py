@@ -6,6 +6,8 @@ import re
 
 import nh3
 
+from pmgen.read.markdown import MAX_RAW_HTML_DEPTH, html_depth
+
 TAGS = frozenset(
     {
         "a",
@@ -83,6 +85,10 @@ ATTRIBUTES: dict[str, set[str]] = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _CHECKBOX = re.compile(r'\btype="checkbox"')
+_ANY_TAG = re.compile(r"<[^<>]*>")
+# Lint refuses raw HTML nested deeper than MAX_RAW_HTML_DEPTH; Markdown's own nesting (lists,
+# quotes) adds at most a few dozen levels to that.
+MAX_DEPTH = 2 * MAX_RAW_HTML_DEPTH
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -98,6 +104,10 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def clean_html(fragment: str) -> str:
     """The fragment with scripts, styles, frames, event handlers and unsafe URLs removed."""
+    if html_depth(fragment) > MAX_DEPTH:
+        # nh3's parser takes quadratic time on deep nesting (30,000 nested lists: 5 s); past
+        # the limit lint reports (PM003), only the text is kept.
+        fragment = _ANY_TAG.sub("", fragment)
     cleaned = nh3.clean(
         fragment,
         tags=set(TAGS),

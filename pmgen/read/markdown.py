@@ -19,10 +19,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pmgen.slugs import slugify
 
 __all__ = [
+    "MAX_RAW_HTML_DEPTH",
     "Link",
     "RenderOptions",
     "Token",
     "heading_text",
+    "html_depth",
+    "html_nesting",
     "iter_links",
     "parse",
     "plain_text",
@@ -139,6 +142,37 @@ def plain_text(inline: Token | None) -> str:
 def heading_text(tokens: list[Token] | tuple[Token, ...], index: int) -> str:
     """The plain text of the heading that opens at `tokens[index]`."""
     return plain_text(tokens[index + 1]).strip()
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+MAX_RAW_HTML_DEPTH = 100  # raw HTML nested deeper is PM003, and rendered as text
+# Elements that never hold others (void), or that the next one of their kind closes: counting
+# them would make `<p>a<p>b` look deep when an HTML parser keeps it flat.
+_FLAT = frozenset(
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
+        *("source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"),
+        *("optgroup", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "caption"),
+    }
+)
+
+
+def html_depth(text: str) -> int:
+    """The deepest nesting of HTML elements in `text`, as a tag count estimates it: the depth
+    a browser-grade parser (nh3's) spends quadratic time on."""
+    return html_nesting(text, 0)[0]
+
+
+def html_nesting(text: str, depth: int) -> tuple[int, int]:
+    """The deepest level reached in `text` starting at `depth`, and the level at its end (raw
+    HTML is read block after block: an element opened in one may close in a later one)."""
+    deepest = depth
+    for match in _TAG.finditer(text):
+        if match.group(2).lower() in _FLAT:
+            continue
+        depth = max(depth - 1, 0) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest, depth
 
 
 @dataclass(frozen=True, slots=True)
