@@ -120,11 +120,11 @@ def _list_item(item: Token, inline: Token, body_line: int) -> ActionItem:
 
 def _cells(part: Sequence[Token], index: int) -> list[Token]:
     cells = []
-    for token in part[index + 1 :]:
-        if token.type == "tr_close":
-            break
-        if token.type == "inline":
-            cells.append(token)
+    position = index + 1  # not `part[index + 1 :]`: a copy of the rest for every row
+    while position < len(part) and part[position].type != "tr_close":
+        if part[position].type == "inline":
+            cells.append(part[position])
+        position += 1
     return cells
 
 

@@ -36,8 +36,11 @@ _FIXED_ZONES = {
     "PST": -8,
     "PDT": -7,
 }
+# Spaces only after an opening parenthesis (the text is stripped before): an optional `(`
+# then `\s*` would make every space of a long run a new start (quadratic under `search`).
 _PARIS = re.compile(
-    r"\(?\s*(?:heure (?:française|de paris|locale)|french time|paris time)\s*\)?", re.IGNORECASE
+    r"(?:\(\s*)?(?:heure (?:française|de paris|locale)|french time|paris time)\s*\)?",
+    re.IGNORECASE,
 )
 _TIME = re.compile(
     r"""^(?P<approx>~|≈|env\.|environ|vers|about|around|approx\.?|circa|ca\.)?\s*
