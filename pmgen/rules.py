@@ -48,12 +48,16 @@ RULES: tuple[Rule, ...] = (
         "PM003",
         "too-complex",
         Severity.ERROR,
-        "The file is past one of pmgen's resource limits: raw HTML nested more than 100 "
-        "elements deep.",
-        "Reading such a file would take pmgen's HTML sanitiser minutes (its time grows with the "
-        "square of the nesting); past the limit the page keeps only the text, not the markup.",
-        "<div><div><div> … opened thousands of times, never closed",
-        "Close the HTML elements you open, or write the content in Markdown.",
+        "The file is past one of pmgen's resource limits: more than 10,000 lines, 60,000 "
+        "Markdown markup characters or 200,000 characters Markdown may read as syntax, or raw "
+        "HTML nested more than 100 elements deep.",
+        "pmgen promises to lint any postmortem in 2 seconds and build it in 5, whatever it holds: "
+        "the Markdown parser spends time on every line and markup character, and the HTML "
+        "sanitiser's time grows with the square of the nesting. A file past the line or markup "
+        "limit is not read; raw HTML nested too deep keeps only its text on the page.",
+        "A 40,000-line log pasted into the timeline; or <div><div><div> … never closed",
+        "Attach long logs as a linked .log file and keep the excerpts that matter; close the "
+        "HTML elements you open, or write the content in Markdown.",
     ),
     Rule(
         "PM101",

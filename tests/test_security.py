@@ -1195,8 +1195,10 @@ LIMIT_MEGABYTES = 1024
 RESOURCE_FRONT = "---\ntitle: Énorme\ndate: 2024-01-01\n---\n\nRésumé.\n\n## Contexte\n\n"
 
 
-def five_megabytes(extra: int = 0) -> str:
-    line = "Une ligne du journal de l'incident, recopiée telle quelle.\n\n"
+def five_megabytes(extra: int = 0, line: str = "") -> str:
+    """A postmortem of exactly 5 MB (+ `extra` bytes) of log lines (long ones: within the line
+    limit of 10,000, unless `line` says otherwise)."""
+    line = line or "Une ligne du journal de l'incident, recopiée telle quelle. " * 20 + "\n\n"
     size = 5 * 1024 * 1024 + extra
     head, body = RESOURCE_FRONT.encode("utf-8"), line.encode("utf-8")
     text = RESOURCE_FRONT + line * ((size - len(head)) // len(body))
@@ -1216,7 +1218,15 @@ CHART = "```chart\ntype: line\ntitle: Beaucoup\ndata: big.csv\nx: t\ny: v\n```\n
 RESOURCES: dict[str, tuple[str, str | None]] = {
     "5 MB postmortem": (five_megabytes(), None),
     "5 MB + 1 byte postmortem": (five_megabytes(1), None),
-    "10,000 headings": (
+    "5 MB of short lines (past the 10,000-line limit)": (
+        five_megabytes(line="Une ligne du journal de l'incident, recopiée telle quelle.\n\n"),
+        None,
+    ),
+    "2,000 headings": (
+        RESOURCE_FRONT + "".join(f"### Étape {i}\n\nTexte {i}.\n\n" for i in range(2_000)),
+        None,
+    ),
+    "10,000 headings (past the line limit)": (
         RESOURCE_FRONT + "".join(f"### Étape {i}\n\nTexte {i}.\n\n" for i in range(10_000)),
         None,
     ),
@@ -1292,6 +1302,10 @@ def test_big_inputs_render_or_are_refused_in_bounded_time_and_memory(
     if name == "5 MB + 1 byte postmortem":
         assert built["code"] == 1 and not page.exists()
         assert "PM001 [unreadable-file] file is 5.0 MB; the limit is 5 MB" in built["stderr"]
+    elif "line limit" in name:
+        assert built["code"] == 1 and not page.exists()
+        assert "PM003 [too-complex] the file has" in built["stderr"], built["stderr"]
+        assert "lines; the limit is 10,000" in built["stderr"]
     elif name == "100,001-row CSV chart":
         assert built["code"] == 0 and page.is_file()
         assert "PM306" in lint["stdout"] and "has more than 100,000 rows" in lint["stdout"]

@@ -15,6 +15,17 @@ from pmgen.read.frontmatter import split_front_matter
 MAX_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_NAMES = frozenset({"readme.md", "readme.markdown"})
+# markdown-it spends tens of microseconds on every line and every character that may start
+# inline syntax: past these limits a file would take more than 2 s to lint (docs/bad-input.md).
+# Long logs belong in a linked .log file. (Fenced code is cheap to parse, but telling fences
+# apart before parsing can be fooled: an HTML block or a comment can hide a line like one.)
+MAX_LINES = 10_000
+# Characters whose rules do real work (links, emphasis, code, HTML, entities, tables)…
+MARKUP = "*_[]<!&`~|\\"
+MAX_MARKUP = 60_000
+# …and every character where markdown-it stops to try its inline rules (`:` and `-` too).
+SPECIAL = "\\`:!^>_~{&@$%+=<-*]}#["
+MAX_SPECIAL = 200_000
 
 
 def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path, Path]]:
@@ -103,4 +114,30 @@ def read_document(path: Path, root: Path, shown: str) -> ReadResult:
                 ),
             ),
         )
+    too_big = too_complex(text)
+    if too_big is not None:
+        hint = "Put logs in a fenced code block (```) or a linked .log file; split the file."
+        return ReadResult(
+            path, None, (Diagnostic("PM003", Severity.ERROR, shown, 1, 1, too_big, hint),)
+        )
     return split_front_matter(path, root, shown, text, had_bom)
+
+
+def too_complex(text: str) -> str | None:
+    """Why the text is past the lines, markup or special-characters limit, else None."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        return f"the file has {lines:,} lines; the limit is {MAX_LINES:,}"
+    markup = sum(text.count(char) for char in MARKUP)
+    if markup > MAX_MARKUP:
+        return (
+            f"the file has {markup:,} Markdown markup characters (`*`, `_`, `[`, `<`, `&`, "
+            f"backticks…); the limit is {MAX_MARKUP:,}"
+        )
+    special = sum(text.count(char) for char in SPECIAL)
+    if special > MAX_SPECIAL:
+        return (
+            f"the file has {special:,} characters Markdown may read as syntax (`:`, `-`, `#`, "
+            f"`*`…); the limit is {MAX_SPECIAL:,}"
+        )
+    return None
