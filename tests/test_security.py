@@ -1304,7 +1304,7 @@ def test_big_inputs_render_or_are_refused_in_bounded_time_and_memory(
         assert "PM001 [unreadable-file] file is 5.0 MB; the limit is 5 MB" in built["stderr"]
     elif "line limit" in name:
         assert built["code"] == 1 and not page.exists()
-        assert "PM003 [too-complex] the file has" in built["stderr"], built["stderr"]
+        assert "PM003 [too-complex] the body has" in built["stderr"], built["stderr"]
         assert "lines; the limit is 10,000" in built["stderr"]
     elif name == "100,001-row CSV chart":
         assert built["code"] == 0 and page.is_file()

@@ -114,30 +114,41 @@ def read_document(path: Path, root: Path, shown: str) -> ReadResult:
                 ),
             ),
         )
-    too_big = too_complex(text)
-    if too_big is not None:
-        hint = "Put logs in a fenced code block (```) or a linked .log file; split the file."
-        return ReadResult(
-            path, None, (Diagnostic("PM003", Severity.ERROR, shown, 1, 1, too_big, hint),)
-        )
-    return split_front_matter(path, root, shown, text, had_bom)
+    result = split_front_matter(path, root, shown, text, had_bom)
+    # The body only: front matter has its own bounds (values, nesting), and its findings.
+    too_big = too_complex(result.document.body) if result.document is not None else None
+    if too_big is not None and result.document is not None:
+        hint = "Attach long logs as a linked .log file and keep excerpts; split the file."
+        finding = problem("PM003", result.document.body_line, too_big, hint)
+        return ReadResult(path, None, (*result.diagnostics, finding))
+    return result
+
+
+def _quote_markers(text: str) -> int:
+    """The `>` that open block quotes (at most 10,000 lines here): the block parser takes
+    them, past its nesting limit too, at no cost; elsewhere `>` costs like `:`."""
+    found = 0
+    for line in text.split("\n"):
+        prefix = len(line) - len(line.lstrip("> \t"))
+        found += line.count(">", 0, prefix)
+    return found
 
 
 def too_complex(text: str) -> str | None:
-    """Why the text is past the lines, markup or special-characters limit, else None."""
+    """Why a body is past the lines, markup or special-characters limit, else None."""
     lines = text.count("\n") + 1
     if lines > MAX_LINES:
-        return f"the file has {lines:,} lines; the limit is {MAX_LINES:,}"
+        return f"the body has {lines:,} lines; the limit is {MAX_LINES:,}"
     markup = sum(text.count(char) for char in MARKUP)
     if markup > MAX_MARKUP:
         return (
-            f"the file has {markup:,} Markdown markup characters (`*`, `_`, `[`, `<`, `&`, "
+            f"the body has {markup:,} Markdown markup characters (`*`, `_`, `[`, `<`, `&`, "
             f"backticks…); the limit is {MAX_MARKUP:,}"
         )
-    special = sum(text.count(char) for char in SPECIAL)
+    special = sum(text.count(char) for char in SPECIAL) - _quote_markers(text)
     if special > MAX_SPECIAL:
         return (
-            f"the file has {special:,} characters Markdown may read as syntax (`:`, `-`, `#`, "
+            f"the body has {special:,} characters Markdown may read as syntax (`:`, `-`, `#`, "
             f"`*`…); the limit is {MAX_SPECIAL:,}"
         )
     return None
