@@ -9,7 +9,8 @@ Two tests:
 - every pathological postmortem of tests/pathological.py lints and builds within the budget.
 
 The budget (docs/bad-input.md): a postmortem of up to 1 MB lints in 2 s and builds in 5 s on
-a two-core machine. `make test` runs the postmortems at 100 kB and the patterns on 100 kB
+a two-core machine, measured here in processor time (the machine running the tests may be
+busy with other work). `make test` runs the postmortems at 100 kB and the patterns on 100 kB
 strings; `make fuzz` (HYPOTHESIS_PROFILE=long) runs the postmortems at 1 MB.
 """
 
@@ -236,11 +237,11 @@ def test_the_generator_catches_a_quadratic_pattern() -> None:
 
 
 def _time(pattern: re.Pattern[str], text: str) -> float:
-    started = time.perf_counter()
+    started = time.process_time()
     pattern.search(text)
     for _ in pattern.finditer(text):
         pass
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
@@ -270,14 +271,15 @@ def test_pathological_postmortems_lint_and_build_within_budget(tmp_path: Path, n
     for file_name, text in CATALOGUE[name](POSTMORTEM_SIZE).items():
         (content / file_name).write_text(text, encoding="utf-8")
     config = build_config({"search": False}, tmp_path, None)
-    started = time.perf_counter()
+    # Processor time: what the budget costs on a quiet machine, whatever else runs on this one.
+    started = time.process_time()
     report = run_lint([content], config, tmp_path, TODAY)
-    linted = time.perf_counter() - started
-    started = time.perf_counter()
+    linted = time.process_time() - started
+    started = time.process_time()
     result = build_site(
         config, BuildOptions(source=content, output=tmp_path / "site", cache=False), tmp_path, TODAY
     )
-    built = time.perf_counter() - started
+    built = time.process_time() - started
     assert report.files == 1
     assert linted < LINT_SECONDS, f"{name}: lint took {linted:.2f} s"
     assert built < BUILD_SECONDS, f"{name}: build took {built:.2f} s"
