@@ -503,7 +503,9 @@ def test_file_names_are_escaped_in_lint_and_build_output(
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     for args in (["lint"], ["lint", "--no-cache"], ["build"], ["build", "--strict"]):
-        result = runner.invoke(main, args)
+        # color=True: as on a terminal, where click leaves escape sequences in (it strips
+        # them only from pipes), so an ESC in a name would reach the screen.
+        result = runner.invoke(main, args, color=True)
         assert "internal error" not in result.output, result.output
         assert "PM201" in result.output, result.output
         assert untrusted_lines(result.output) == [], (args, result.output)
