@@ -53,6 +53,7 @@ $(PEERS_VENV)/.installed: bench/peers-requirements.txt
 bench-peers: $(TESTSTAMP) $(PEERS_VENV)/.installed
 	$(BIN)/python bench/run.py --peers $(BENCH_ARGS)
 
-# Property tests with thousands of examples each (CI runs the short profile in make test).
+# Property tests with thousands of examples each, and the pathological postmortems at 1 MB
+# (CI runs the short profiles in make test).
 fuzz: $(TESTSTAMP)
-	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py tests/test_budget.py

@@ -10,14 +10,10 @@ import signal
 import sys
 from types import FrameType
 
+from pmgen.errors import Interrupted
 from pmgen.pauses import pause_point
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C
-
-
-class Interrupted(BaseException):
-    """Ctrl-C. A BaseException of pmgen's own: click's "Aborted!" and `except Exception`
-    handlers let it through, while `finally` blocks still clean up (staging folders)."""
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

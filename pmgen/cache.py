@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pmgen import __version__
+from pmgen.safepaths import check_writable_place
 
 FOLDER = ".pmgen-cache"
 FILE = "cache.sqlite3"
@@ -30,6 +31,8 @@ FILE = "cache.sqlite3"
 SCHEMA = 2
 # The libraries whose versions change what pmgen writes.
 DEPENDENCIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "nh3", "Babel", "PyYAML", "tzdata")
+# Files SQLite creates beside the database; a link planted as one would be followed.
+SQLITE_SIDES = ("-wal", "-shm", "-journal")
 
 
 @functools.cache
@@ -154,7 +157,11 @@ class Cache:
     def put(self, space: str, key: str, value: Any) -> None:
         """Store a value (written on `flush`)."""
         if self._db is not None and self._key is not None:
-            data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            try:
+                pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
+                return  # a value too deep or odd to keep is parsed again next time
+            data = zlib.compress(pickled, 1)
             signature = hmac.new(self._key, data, "sha256").digest()
             self._pending.append((space, key, signature + data))
 
@@ -222,5 +229,10 @@ def signing_key() -> bytes | None:
 
 
 def open_cache(root: Path, enabled: bool = True) -> Cache:
-    """The project's cache (`.pmgen-cache/cache.sqlite3` beside the configuration)."""
-    return Cache(root / FOLDER / FILE if enabled else None)
+    """The project's cache (`.pmgen-cache/cache.sqlite3` beside the configuration); a
+    PmgenError when a symbolic link (committed, perhaps) stands for it or one of its files."""
+    if not enabled:
+        return Cache(None)
+    for name in ("", FILE, *(FILE + suffix for suffix in SQLITE_SIDES), ".gitignore"):
+        check_writable_place(root / FOLDER / name, root, "the cache (try --no-cache)")
+    return Cache(root / FOLDER / FILE)

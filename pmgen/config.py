@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,11 +314,15 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
                 f"section. Known: {', '.join(sorted(known))}; declare a new one under "
                 "`[sections.aliases]`."
             )
+    content = root / _string(merged["content"], where, "content")
+    _check_inside(content, root, where)
     return Config(
         root=root,
         source=source,
-        content=(root / _string(merged["content"], where, "content")).resolve(),
-        output=(root / _string(merged["output"], where, "output")).resolve(),
+        content=content.resolve(),
+        # As written (made absolute), not resolved: the build checks that no symbolic link
+        # stands on the way to it inside the project (safepaths.py).
+        output=Path(os.path.abspath(root / _string(merged["output"], where, "output"))),
         lang=lang,
         exclude=tuple(_string_list(merged["exclude"], where, "exclude")),
         site_url=_string(merged["site_url"], where, "site_url").rstrip("/"),
@@ -369,6 +374,18 @@ def _severity_scale(raw: Mapping[str, Any], where: str) -> SeverityScale:
                 if name not in own[level] and name.casefold() != level.casefold():
                     own[level].append(name)
     return SeverityScale(tuple(levels), {k: tuple(v) for k, v in own.items() if v})
+
+
+def _check_inside(content: Path, root: Path, where: str) -> None:
+    """A content folder written inside the project must not lead out of it through a
+    symbolic link (one committed in a pull request would publish files from elsewhere)."""
+    written = Path(os.path.abspath(content))
+    if written.is_relative_to(root) and not content.resolve().is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"{where}: refusing to read the content folder {written}: a symbolic link leads "
+            f"it outside the project, to {content.resolve()}. Replace the link by the folder, "
+            "or name the folder outside the project in `content`."
+        )
 
 
 def _severity(value: Any, where: str, key: str) -> Severity:

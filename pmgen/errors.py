@@ -7,3 +7,9 @@ class PmgenError(Exception):
 
 class ConfigError(PmgenError):
     """The configuration file is unreadable, malformed or has an unknown key."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (or SIGTERM where a command asks for it). A BaseException of pmgen's own: click's
+    "Aborted!" and `except Exception` handlers let it through, while `finally` blocks still
+    clean up (staging folders, the preview's temporary site)."""

@@ -7,7 +7,9 @@ import re
 # A prompt is an HTML comment starting with this marker; PM305 reports any left in a
 # published postmortem, whatever its wording (a team may edit the prompts).
 PROMPT_MARKER = "pmgen:"
-PROMPT_PATTERN = re.compile(r"<!--\s*pmgen:.*?-->", re.DOTALL)
+# The text runs to the first `-->` but never across another `<!--`: a prompt left open then
+# stops at the next comment instead of rescanning the rest (`.*?` was quadratic).
+PROMPT_PATTERN = re.compile(r"<!--\s*pmgen:(?:[^<]|<(?!!--))*?-->")
 
 PROMPTS: dict[str, dict[str, str]] = {
     "context": {

@@ -46,6 +46,21 @@ RULES: tuple[Rule, ...] = (
         "the block with the same `---` or `+++` line that opens it.",
     ),
     Rule(
+        "PM003",
+        "too-complex",
+        Severity.ERROR,
+        "The file is past one of pmgen's resource limits: more than 10,000 lines, 60,000 "
+        "Markdown markup characters or 200,000 characters Markdown may read as syntax, or raw "
+        "HTML nested more than 100 elements deep.",
+        "pmgen promises to lint any postmortem in 2 seconds and build it in 5, whatever it holds: "
+        "the Markdown parser spends time on every line and markup character, and the HTML "
+        "sanitiser's time grows with the square of the nesting. A file past the line or markup "
+        "limit is not read; raw HTML nested too deep keeps only its text on the page.",
+        "A 40,000-line log pasted into the timeline; or <div><div><div> … never closed",
+        "Attach long logs as a linked .log file and keep the excerpts that matter; close the "
+        "HTML elements you open, or write the content in Markdown.",
+    ),
+    Rule(
         "PM101",
         "missing-title",
         Severity.ERROR,
@@ -95,6 +110,17 @@ RULES: tuple[Rule, ...] = (
         "An incident cannot be written up before it happens; the date is probably mistyped.",
         "date: 2201-09-22",
         "Correct the year, month or day of the `date` field.",
+    ),
+    Rule(
+        "PM106",
+        "non-finite-number",
+        Severity.WARNING,
+        "A front-matter value is not a finite number: `.nan`, `.inf` or `-.inf` (TOML `nan`, "
+        "`inf`).",
+        "index.json carries the front matter for other tools; JSON has no NaN nor infinity, "
+        "so pmgen writes null there, and the value is lost.",
+        "---\ntitle: Panne du stockage\ntaux_erreur: .nan\n---",
+        'Write the value as text (`"NaN"`), a real number, or leave the key out.',
     ),
     Rule(
         "PM110",
@@ -244,13 +270,16 @@ RULES: tuple[Rule, ...] = (
         "PM308",
         "active-file",
         Severity.ERROR,
-        "A linked file would run code if opened: an HTML page, a script, or an SVG with scripts.",
-        "Published beside the page, such a file runs on the site's own origin when a reader "
-        "opens it; from a pull request, that is a way to attack every reader. pmgen does not "
-        "publish it.",
+        "A linked file is not of a kind pmgen publishes: a page, a script, a hidden or unknown "
+        "file, a name with a line break, or an SVG that could run code or load something.",
+        "Published beside the page, a linked file is served from the site's own origin: opened "
+        "directly, a page, a script or a scripted SVG runs there, and a server configuration "
+        "file (`.htaccess`, `web.config`) changes how the host serves the site. From a pull "
+        "request, that is a way to attack every reader. pmgen publishes only images, CSV, TSV, "
+        "JSON, PDF, text and logs, and SVG files whose parsed content is inert.",
         "[le rapport complet](rapport.html)   or   ![schéma](schema.svg) with <script> inside",
         "Link to the original on its own site, export the page as PDF or an image, or remove the "
-        "scripts, event handlers and external links from the SVG.",
+        "scripts, event handlers, external references and style sheets from the SVG.",
     ),
 )
 

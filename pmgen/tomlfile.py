@@ -6,7 +6,7 @@ import re
 import tomllib
 from typing import Any
 
-_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+_WHERE = re.compile(r"\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
 class TomlError(ValueError):
@@ -27,6 +27,8 @@ def load_toml(text: str) -> dict[str, Any]:
             line, column = int(match.group(1)), int(match.group(2))
         else:  # at the end of the document, or no position given
             line, column = (len(text.split("\n")) if match else 1), 1
-        raise TomlError(_WHERE.sub("", str(error)), line, column) from None
+        raise TomlError(_WHERE.sub("", str(error)).rstrip(), line, column) from None
     except RecursionError:
         raise TomlError("tables or arrays are nested too deeply", 1, 1) from None
+    except ValueError as error:  # an integer of more than 4,300 digits, and such
+        raise TomlError(str(error).split(";")[0], 1, 1) from None

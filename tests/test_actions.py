@@ -18,7 +18,7 @@ from pmgen.config import build_config
 from pmgen.diagnostics import Severity
 from pmgen.lint import Selection
 from pmgen.model import ActionItem, Postmortem
-from pmgen.read.actions import find_due, find_owner, parse_due
+from pmgen.read.actions import find_due, find_owner, parse_due, without_metadata
 
 FIXTURES = Path(__file__).parent / "fixtures" / "timeline"
 TODAY = dt.date(2024, 1, 1)
@@ -364,3 +364,21 @@ def test_find_owner_and_find_due_never_raise(text: str) -> None:
 def test_parse_due_never_raises(text: str) -> None:
     due = parse_due(text)
     assert due is None or isinstance(due, dt.date)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Comparer les deux options (responsable : Julien).", "Comparer les deux options."),
+        (
+            "Add an alert (owner: Marta) before (owner:) the rollout",
+            "Add an alert before the rollout",
+        ),
+        ("Renouveler le certificat @camille échéance : 2021-10-15", "Renouveler le certificat"),
+        # An opening without its `)`: nothing to take out, the text stays as written.
+        ("Migrer la base (owner: à définir", "Migrer la base (owner: à définir"),
+    ],
+)
+def test_the_action_text_shown_leaves_out_owner_and_due_date(text: str, shown: str) -> None:
+    """The actions table shows owner and due date in their own columns, not twice."""
+    assert without_metadata(text) == shown

@@ -348,3 +348,145 @@ def test_every_bad_file_at_once(tmp_path: Path) -> None:
         ]
         assert found == expected, name
     assert not [d for d in report.diagnostics if d.path == GOOD_NAME]
+
+
+# --- issue 10, item 7: inputs that crashed pmgen are findings on their file ------------------
+
+DEEP = 600  # past Python's pickle and JSON recursion, and tomllib's own (fb7d4a4: crashes)
+
+
+def deep_front_matter() -> dict[str, bytes]:
+    """Front matter nested too deep, in each syntax that can nest."""
+    flow = "[" * DEEP + "]" * DEEP
+    block = "".join("  " * level + "-\n" for level in range(1, 60))
+    tables = "{ a = " * DEEP + "1" + " }" * DEEP
+    return {
+        "toml-arrays.md": f'+++\ntitle = "Panne"\ndate = 2022-03-15\nniveaux = {flow}\n+++\n',
+        "toml-arrays-5000.md": (
+            f'+++\ntitle = "Panne"\ndate = 2022-03-15\nniveaux = {"[" * 5000 + "]" * 5000}\n+++\n'
+        ),
+        "toml-inline-tables.md": f'+++\ntitle = "Panne"\ndate = 2022-03-15\nt = {tables}\n+++\n',
+        "yaml-flow.md": f"---\ntitle: Panne\ndate: 2022-03-15\nniveaux: {flow}\n---\n",
+        "yaml-mappings.md": (
+            "---\ntitle: Panne\ndate: 2022-03-15\nt: "
+            + "{a: " * DEEP
+            + "1"
+            + "}" * DEEP
+            + "\n---\n"
+        ),
+        "yaml-block.md": f"---\ntitle: Panne\ndate: 2022-03-15\nniveaux:\n{block}---\n",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(deep_front_matter()))
+def test_deeply_nested_front_matter_is_pm002(tmp_path: Path, name: str) -> None:
+    """TOML 500+ `[` crashed with RecursionError; YAML 500+ levels crashed pickling into the
+    cache (and JSON would for index.json): now PM002 on that file, and its neighbour linted."""
+    text = deep_front_matter()[name] + "\n" + SECTIONS
+    found = lint_with_neighbour(tmp_path, name, text.encode())
+    assert [line.split(" ", 3)[1] for line in found] == ["PM002"], found
+    assert "nest" in found[0]
+
+
+def test_deep_front_matter_builds_through_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end, with the cache (where the pickle crashed) and the build: a finding."""
+    from click.testing import CliRunner
+
+    from pmgen.cli import main
+
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    (folder / GOOD_NAME).write_text(GOOD, encoding="utf-8")
+    for name, text in deep_front_matter().items():
+        (folder / f"2022-03-16-{name}").write_text(text + "\n" + SECTIONS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (["lint"], ["lint"], ["build"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "internal error" not in result.output and "Traceback" not in result.output
+        if args == ["lint"]:  # the build prints a summary, then the blocking findings
+            assert result.output.count("PM002") == len(deep_front_matter()), result.output
+
+
+def test_a_chart_spec_nested_too_deep_is_pm306(tmp_path: Path) -> None:
+    """A variant: the same nesting in a ```chart block is PM306 for that block."""
+    chart = "```chart\ntype: line\nrows: " + "[" * DEEP + "]" * DEEP + "\n```\n"
+    text = front("title: Panne", "date: 2022-03-15") + SECTIONS + "\n" + chart
+    found = lint_with_neighbour(tmp_path, "chart.md", text.encode())
+    assert [line.split(" ", 3)[1] for line in found] == ["PM306"], found
+
+
+def test_a_symbolic_link_loop_is_a_broken_link(tmp_path: Path) -> None:
+    """A variant: a committed `boucle -> boucle` link made Path.resolve raise RuntimeError."""
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    (folder / "boucle").symlink_to("boucle")
+    (folder / GOOD_NAME).write_text(GOOD, encoding="utf-8")
+    text = GOOD.replace("Répéter le basculement", "Voir [le schéma](boucle/schema.png), répéter")
+    (folder / "boucle.md").write_text(text, encoding="utf-8")
+    report = lint_folder(folder)
+    assert [(d.path, d.code) for d in report.diagnostics] == [("boucle.md", "PM301")]
+
+
+def git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("count", [1, 60])  # 60: parsed across processes
+def test_a_file_name_that_is_not_utf8_with_changed_since(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """`lint --changed-since` (the mode the docs recommend for pull requests) crashed with
+    UnicodeDecodeError on a non-UTF-8 name in git's output (fb7d4a4): now that file has its
+    findings, printed with the undecodable byte escaped, and every other file is linted."""
+    from click.testing import CliRunner
+
+    from pmgen.cli import main
+
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    git(tmp_path, "init", "-q")
+    git(
+        tmp_path,
+        "-c",
+        "user.name=a",
+        "-c",
+        "user.email=a@b",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "début",
+    )
+    for number in range(count):
+        (folder / f"2022-03-{number % 28 + 1:02d}-panne-{number}.md").write_text(
+            GOOD.replace("2022-03-15", f"2022-03-{number % 28 + 1:02d}"), encoding="utf-8"
+        )
+    bad_name = os.fsdecode(b"2022-03-15-caf\xe9.md")
+    (folder / bad_name).write_text(TODO_SECTIONS.join(GOOD.split(SECTIONS)), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", "--changed-since", "HEAD"])
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output  # a placeholder is a warning
+    assert "postmortems/2022-03-15-caf\\xe9.md:12:1: PM305" in result.output
+    assert f"{count + 1} files checked" in result.output
+
+
+@pytest.mark.parametrize("syntax", ["toml", "yaml"])
+def test_an_integer_of_5000_digits_is_pm002(tmp_path: Path, syntax: str) -> None:
+    """A variant: Python refuses to read integers past 4,300 digits; in TOML front matter that
+    ValueError escaped tomllib's error handling (an internal error)."""
+    digits = "7" * 5000
+    head = (
+        f'+++\ntitle = "Panne"\ndate = 2022-03-15\nn = {digits}\n+++\n'
+        if syntax == "toml"
+        else f"---\ntitle: Panne\ndate: 2022-03-15\nn: {digits}\n---\n"
+    )
+    found = lint_with_neighbour(tmp_path, f"entier.{syntax}.md", (head + SECTIONS).encode())
+    assert [line.split(" ", 3)[1] for line in found] == ["PM002"], found
+    assert "4300 digits" in found[0]

@@ -467,3 +467,61 @@ def test_fix_leaves_complete_files_alone(runner: CliRunner, cwd: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert path.read_text(encoding="utf-8") == CLEAN
+
+
+# --- issue 10, item 8: a file name cannot write to the CI log or the terminal ---------------
+
+HOSTILE_NAMES = {
+    "workflow command": "2021-09-22-x\n::error file=pmgen.toml,line=1::tout va bien.md",
+    "mask": "2021-09-22-y\n::add-mask::ghp_secret.md",
+    "terminal sequences": "2021-09-22-\x1b[2J\x1b[1;1Hpropre.md",
+    "carriage return": "2021-09-22-z\r::warning::faux.md",
+    "C1 escape": "2021-09-22-\x9b31mrouge.md",
+    "line separator": "2021-09-22-a\u2028::error::sep.md",
+    "bidi override": "2021-09-22-\u202eevil.md",
+}
+
+
+def untrusted_lines(output: str) -> list[str]:
+    """Lines a CI runner or a terminal would act on: workflow commands, control characters."""
+    return [
+        line
+        for line in output.split("\n")
+        if line.lstrip().startswith("::")
+        or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in line if c != "\t")
+        or any(c in line for c in "\u2028\u2029\u202a\u202b\u202c\u202d\u202e")
+    ]
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_NAMES))
+def test_file_names_are_escaped_in_lint_and_build_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """Before: a name with a line break printed `::error`/`::add-mask::` commands in the text
+    output of lint and build, and ESC sequences reached the terminal."""
+    name = HOSTILE_NAMES[case]
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / name).write_text(PLACEHOLDER.replace("## Analyse", "## Analyze"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args in (["lint"], ["lint", "--no-cache"], ["build"], ["build", "--strict"]):
+        # color=True: as on a terminal, where click leaves escape sequences in (it strips
+        # them only from pipes), so an ESC in a name would reach the screen.
+        result = runner.invoke(main, args, color=True)
+        assert "internal error" not in result.output, result.output
+        assert "PM201" in result.output, result.output
+        assert untrusted_lines(result.output) == [], (args, result.output)
+
+
+def test_the_github_format_keeps_names_in_their_annotation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / HOSTILE_NAMES["workflow command"]).write_text(EMPTY_TIMELINE, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", "--format", "github"])
+    commands = [line for line in result.output.splitlines() if line.startswith("::")]
+    assert len(commands) == 1 and commands[0].startswith("::error file=postmortems/")
+    assert "tout va bien.md,line=10" in commands[0]  # the whole name stays in `file=`

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from pmgen.cli import main
 from pmgen.commands.build import BuildOptions, build_site
 from pmgen.config import build_config
-from pmgen.pages.export import CSV_COLUMNS, SCHEMA_VERSION
+from pmgen.pages.export import CSV_COLUMNS, SCHEMA_VERSION, records_json
 
 ENGLISH = """\
 # Checkout errors on March 3, 2023
@@ -134,3 +134,27 @@ def test_export_gives_the_records_of_index_json(tmp_path: Path) -> None:
 def test_export_refuses_unknown_formats(tmp_path: Path, option: str) -> None:
     result = CliRunner().invoke(main, ["export", str(project(tmp_path)), option])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        [{"title": "Panne « DNS »", "tags": [], "milestones": {"started": None}, "n": 1.5}],
+        [
+            {"b": {"deep": [{"x": [1, 2, {}]}]}, "a": "ligne\nsuivante\t\u2028"},
+            {"title": "Second", "actions": [{"done": True, "owner": "Léa"}]},
+        ],
+    ],
+)
+def test_index_json_written_record_by_record_equals_the_whole_document(items: list) -> None:
+    """Streaming the records must not change a byte of what one `json.dumps` would give."""
+    whole = {"postmortems": items, "schema_version": SCHEMA_VERSION}
+    expected = json.dumps(whole, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert records_json(iter(items)) == expected
+
+
+def test_index_json_refuses_a_value_json_cannot_hold() -> None:
+    """NaN is not JSON (PM106 keeps it out of the front matter); never write it silently."""
+    with pytest.raises(ValueError):
+        records_json([{"ratio": float("nan")}])

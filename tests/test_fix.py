@@ -10,6 +10,7 @@ import pytest
 
 from pmgen.commands.lint import LintReport, run_lint
 from pmgen.config import build_config
+from pmgen.lint.fix import _renamed
 from pmgen.prompts import prompt_comment
 
 TODAY = datetime.date(2026, 11, 26)
@@ -366,3 +367,17 @@ def test_misspelt_headings_are_renamed_not_duplicated(tmp_path: Path) -> None:
     )
     assert path.read_bytes() == expected.encode()
     assert [d.code for d in report.diagnostics if d.code.startswith("PM2")] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "renamed"),
+    [
+        ("## Chronolgie\n", "## Chronologie\n"),
+        ("##\tChronolgie\t##  \r\n", "##\tChronologie\t##  \r\n"),  # closing `#`s kept
+        ("## Chronolgie C#\n", "## Chronologie\n"),  # `C#` ends the text: not a closing
+        ("   ### Chronolgie ###", "   ### Chronologie ###"),  # last line, no line ending
+        ("Chronolgie\r\n", "Chronologie\r\n"),  # the text line of an underlined heading
+    ],
+)
+def test_a_renamed_heading_keeps_its_marks_and_line_ending(line: str, renamed: str) -> None:
+    assert _renamed(line, "Chronologie") == renamed

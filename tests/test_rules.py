@@ -65,7 +65,17 @@ def _six_megabytes() -> bytes:
     return head + line * (6 * 1024 * 1024 // len(line) + 1)
 
 
+def _log_pasted_line_by_line() -> bytes:
+    """A postmortem with a 12,000-line log pasted into its timeline, one line a line."""
+    head = _FRONT + _SECTIONS.split("## Enseignements")[0]
+    log = "".join(
+        f"* 07:{i // 600 % 60:02d} — écriture refusée sur sdb ({i})\n" for i in range(12_000)
+    )
+    return (head + log).encode()
+
+
 GENERATED: dict[str, Callable[[], bytes]] = {
+    "PM003-log-pasted-line-by-line.md": _log_pasted_line_by_line,
     "PM001-latin1-text.md": _latin1_text,
     "PM001-utf16-export.md": _utf16_export,
     "PM001-png-renamed-md.md": _png_renamed,

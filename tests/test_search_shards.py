@@ -117,3 +117,20 @@ def test_the_search_page_finds_pages_of_every_shard(project: Path) -> None:
                 timeout=15_000,
             )
             assert page.locator("#search-results li").count() == 1, shard
+
+
+def test_undated_postmortems_are_indexed_too(tmp_path: Path) -> None:
+    """A postmortem without any date lives under `undated/`: its words must be searchable, and a
+    site of undated postmortems only must still build (Pagefind fails on zero pages)."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    text = postmortem(0).replace("date: 2022-01-01\n", "")
+    (content / "panne-sans-date.md").write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    build(tmp_path, site)
+    assert (site / "undated" / "panne-sans-date" / "index.html").is_file()
+    fragments = list((site / "pagefind").rglob("*.pf_fragment"))
+    assert len(fragments) == 1
+    (content / "2022-01-02-panne-1.md").write_text(postmortem(1), encoding="utf-8")
+    build(tmp_path, site)
+    assert len(list((site / "pagefind").rglob("*.pf_fragment"))) == 2

@@ -1195,8 +1195,10 @@ LIMIT_MEGABYTES = 1024
 RESOURCE_FRONT = "---\ntitle: Énorme\ndate: 2024-01-01\n---\n\nRésumé.\n\n## Contexte\n\n"
 
 
-def five_megabytes(extra: int = 0) -> str:
-    line = "Une ligne du journal de l'incident, recopiée telle quelle.\n\n"
+def five_megabytes(extra: int = 0, line: str = "") -> str:
+    """A postmortem of exactly 5 MB (+ `extra` bytes) of log lines (long ones: within the line
+    limit of 10,000, unless `line` says otherwise)."""
+    line = line or "Une ligne du journal de l'incident, recopiée telle quelle. " * 20 + "\n\n"
     size = 5 * 1024 * 1024 + extra
     head, body = RESOURCE_FRONT.encode("utf-8"), line.encode("utf-8")
     text = RESOURCE_FRONT + line * ((size - len(head)) // len(body))
@@ -1216,7 +1218,15 @@ CHART = "```chart\ntype: line\ntitle: Beaucoup\ndata: big.csv\nx: t\ny: v\n```\n
 RESOURCES: dict[str, tuple[str, str | None]] = {
     "5 MB postmortem": (five_megabytes(), None),
     "5 MB + 1 byte postmortem": (five_megabytes(1), None),
-    "10,000 headings": (
+    "5 MB of short lines (past the 10,000-line limit)": (
+        five_megabytes(line="Une ligne du journal de l'incident, recopiée telle quelle.\n\n"),
+        None,
+    ),
+    "2,000 headings": (
+        RESOURCE_FRONT + "".join(f"### Étape {i}\n\nTexte {i}.\n\n" for i in range(2_000)),
+        None,
+    ),
+    "10,000 headings (past the line limit)": (
         RESOURCE_FRONT + "".join(f"### Étape {i}\n\nTexte {i}.\n\n" for i in range(10_000)),
         None,
     ),
@@ -1292,6 +1302,10 @@ def test_big_inputs_render_or_are_refused_in_bounded_time_and_memory(
     if name == "5 MB + 1 byte postmortem":
         assert built["code"] == 1 and not page.exists()
         assert "PM001 [unreadable-file] file is 5.0 MB; the limit is 5 MB" in built["stderr"]
+    elif "line limit" in name:
+        assert built["code"] == 1 and not page.exists()
+        assert "PM003 [too-complex] the body has" in built["stderr"], built["stderr"]
+        assert "lines; the limit is 10,000" in built["stderr"]
     elif name == "100,001-row CSV chart":
         assert built["code"] == 0 and page.is_file()
         assert "PM306" in lint["stdout"] and "has more than 100,000 rows" in lint["stdout"]
@@ -1344,3 +1358,174 @@ def test_a_cache_with_foreign_values_is_ignored(project: Path) -> None:
     assert tamper_cache(project, 42) > 0
     second = CliRunner().invoke(main, ["lint"])
     assert (second.exit_code, second.output) == (first.exit_code, first.output)
+
+
+# --- index.json is strict JSON (issue 10, item 9) -------------------------------------------
+
+
+def strict_json(text: str) -> Any:
+    """Parse JSON as the standard says: NaN and Infinity are not JSON."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+NON_FINITE = {
+    "yaml.md": "---\ntitle: Nan\ndate: 2024-01-01\nratio: .nan\nmax: .inf\nmin: -.inf\n---\n",
+    "toml.md": '+++\ntitle = "Nan"\ndate = 2024-01-02\nratio = nan\nmax = inf\nmin = -inf\n+++\n',
+    "nested.md": (
+        "---\ntitle: Nan\ndate: 2024-01-03\nratio: [1.0, .NaN]\nmax: {a: {b: .Inf}}\n"
+        "min: [[-.INF]]\n---\n"
+    ),
+}
+
+
+def test_non_finite_numbers_are_null_in_index_json_with_a_finding(tmp_path: Path) -> None:
+    """Before: `.nan`/`.inf` in front matter wrote `NaN`/`-Infinity`, and index.json was not
+    JSON. Now they are null, and lint says so (PM106) for each key."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    for name, text in NON_FINITE.items():
+        (content / f"2024-01-0{len(name)}-{name}").write_text(text + GOOD_BODY, encoding="utf-8")
+    config = build_config({"search": False}, tmp_path, None)
+    result = build(content, tmp_path / "site", config=config)
+    index = strict_json((tmp_path / "site" / "index.json").read_text(encoding="utf-8"))
+    matters = [record["front_matter"] for record in index["postmortems"]]
+    assert len(matters) == 3
+    for matter in matters:
+        assert [matter["ratio"], matter["max"], matter["min"]] in (
+            [None, None, None],
+            [[1.0, None], {"a": {"b": None}}, [[None]]],
+        )
+    found = sorted(
+        (d.path.rsplit("-", 1)[-1], d.line) for d in result.diagnostics if d.code == "PM106"
+    )
+    assert found == sorted((name, line) for name in NON_FINITE for line in (4, 5, 6))
+
+
+def test_lint_json_formats_are_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A variant: the JSON and SARIF outputs of lint parse as strict JSON too."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / "2024-01-01-nan.md").write_text(NON_FINITE["yaml.md"] + GOOD_BODY, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for output_format in ("json", "sarif"):
+        result = CliRunner().invoke(main, ["lint", "--format", output_format])
+        parsed = strict_json(result.output)
+        assert "PM106" in json.dumps(parsed)
+
+
+# --- committed symbolic links never lead a write out of the project (issue 10, item 6) ---------
+
+
+@pytest.fixture
+def linked_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A project (the working folder) with one postmortem, and a folder `elsewhere` beside it."""
+    root = tmp_path / "projet"
+    (root / "postmortems").mkdir(parents=True)
+    (root / "pmgen.toml").write_text("search = false\n", encoding="utf-8")
+    (root / "postmortems" / "2024-01-01-bon.md").write_text(
+        front("title: Bon", "date: 2024-01-01"), encoding="utf-8"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(root)
+    return root, elsewhere
+
+
+def beside(tmp_path: Path) -> dict[str, list[str]]:
+    """Everything outside the project, by folder (so a stray staging folder shows too)."""
+    return {
+        path.name: sorted(p.name for p in path.rglob("*"))
+        for path in sorted(tmp_path.iterdir())
+        if path.name != "projet"
+    }
+
+
+LINKS: dict[str, tuple[str, str, str]] = {
+    # name: (link inside the project, its target, what the refusal names)
+    "output folder": ("site", "../elsewhere", "as the output folder"),
+    "output folder, dangling": ("site", "../elsewhere/nouveau", "as the output folder"),
+    "cache folder": (".pmgen-cache", "../elsewhere", "as the cache"),
+    "cache database, dangling": (".pmgen-cache/cache.sqlite3", "../../elsewhere/x", "as the cache"),
+    # Variants: SQLite's side files, the cache's .gitignore, a folder above the output.
+    "cache journal": (".pmgen-cache/cache.sqlite3-wal", "../../elsewhere/wal", "as the cache"),
+    "cache .gitignore": (".pmgen-cache/.gitignore", "../../elsewhere/ignore", "as the cache"),
+    "folder above the output": ("public", "../elsewhere", "as the output folder"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LINKS))
+def test_committed_links_never_lead_writes_outside(
+    linked_project: tuple[Path, Path], case: str
+) -> None:
+    root, elsewhere = linked_project
+    link, target, refusal = LINKS[case]
+    if case == "folder above the output":
+        (root / "pmgen.toml").write_text('search = false\noutput = "public/site"\n', "utf-8")
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(target)
+    before = beside(root.parent)
+    for args in (["build"], ["lint"]):
+        result = CliRunner().invoke(main, args)
+        if args == ["lint"] and "output" in refusal:
+            assert result.exit_code == 1 and "refusing" not in result.output  # no site
+            continue
+        assert result.exit_code == 2, result.output
+        assert f"refusing to use {root}" in result.output and refusal in result.output
+        assert "symbolic link" in result.output and "Traceback" not in result.output
+    assert beside(root.parent) == before, "pmgen wrote outside the project"
+    assert sorted(p.name for p in elsewhere.iterdir()) == []
+
+
+def test_no_cache_needs_no_cache_folder(linked_project: tuple[Path, Path]) -> None:
+    """With --no-cache a planted cache link is never touched, and the build works."""
+    root, elsewhere = linked_project
+    (root / ".pmgen-cache").symlink_to("../elsewhere")
+    result = CliRunner().invoke(main, ["build", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_planted_leftover_staging_link_is_removed_not_followed(
+    linked_project: tuple[Path, Path],
+) -> None:
+    """A variant: `.site.old-x` and `.site.tmp-x` look like a killed build's leftovers."""
+    root, elsewhere = linked_project
+    (elsewhere / ".pmgen-site").write_text("marker", encoding="utf-8")
+    (root / ".site.old-planted").symlink_to("../elsewhere", target_is_directory=True)
+    (root / ".site.tmp-planted").symlink_to("../elsewhere", target_is_directory=True)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert not (root / "site").is_symlink() and (root / "site" / "index.html").is_file()
+    assert not (root / ".site.old-planted").exists() and not (root / ".site.tmp-planted").exists()
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".pmgen-site"]
+
+
+def test_a_content_folder_linked_out_of_the_project_is_refused(
+    linked_project: tuple[Path, Path],
+) -> None:
+    """A variant on the reading side: `postmortems -> ../elsewhere` would publish files from
+    outside the project as if they were content."""
+    root, elsewhere = linked_project
+    (elsewhere / "2024-02-02-secret.md").write_text(front("title: Secret", "date: 2024-02-02"))
+    (root / "postmortems" / "2024-01-01-bon.md").unlink()
+    (root / "postmortems").rmdir()
+    (root / "postmortems").symlink_to("../elsewhere", target_is_directory=True)
+    for args in (["build"], ["lint"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "refusing to read the content folder" in result.output
+    assert not (root / "site").exists()
+
+
+def test_an_output_chosen_outside_the_project_is_the_owner_s_choice(
+    linked_project: tuple[Path, Path],
+) -> None:
+    """`--out` outside the project (trusted: the command line) still works."""
+    _, elsewhere = linked_project
+    result = CliRunner().invoke(main, ["build", "--out", str(elsewhere / "site")])
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "site" / "index.html").is_file()

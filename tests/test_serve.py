@@ -440,10 +440,14 @@ def wait_for_line(lines: queue.Queue[str | None], prefix: str, seen: list[str]) 
     pytest.fail(f"no line starting with {prefix!r} in:\n{''.join(seen)}", pytrace=False)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX-only")
-def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_path: Path) -> None:
-    """The real command: SIGINT → "Interrupted.", exit 130 (as every command), no
-    `pmgen-serve-*` folder left behind.
+@pytest.mark.skipif(sys.platform == "win32", reason="signals to a child process are POSIX-only")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(
+    project: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    """The real command: SIGINT (Ctrl-C) or SIGTERM (a `kill`, a service manager; before,
+    it left the temporary site behind) → "Interrupted.", exit 130 (as every command), no
+    `pmgen-serve-*` folder left.
 
     The child gets its own TMPDIR (its `tempfile.gettempdir()`), so the folders compared
     before and after are only its own, whatever else runs on the machine.
@@ -476,11 +480,11 @@ def test_ctrl_c_stops_cleanly_and_removes_the_temporary_site(project: Path, tmp_
         during = serve_folders(private_tmp) - before
         assert len(during) == 1, during
 
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         try:
             code = process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"still running {STOP_SECONDS:.0f} s after SIGINT", pytrace=False)
+            pytest.fail(f"still running {STOP_SECONDS:.0f} s after {stop.name}", pytrace=False)
         reader.join(timeout=STOP_SECONDS)
         while not lines.empty():
             line = lines.get_nowait()
@@ -541,3 +545,76 @@ def test_the_broadcast_tells_what_a_late_page_missed() -> None:
     assert news.since(1, 0) == (252, frozenset({"*"}))  # older than what it remembers
     news.close()
     assert news.since(252, 5) is None  # closed: no waiting
+
+
+# --- only this machine's names, no listings (issue 10, item 10) ------------------------------
+
+
+def request(base: str, path: str, host: str | None, method: str = "GET") -> tuple[int, str]:
+    """A request with exactly this Host header (none at all when `host` is None)."""
+    import http.client
+
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest(method, path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+REFUSED_HOSTS = [
+    "rebind.example",  # the report: DNS rebinding, the attacker's name resolving to 127.0.0.1
+    "rebind.example:{port}",
+    "localhost.rebind.example",  # variants: look-alikes of a loopback name
+    "127.0.0.1.nip.io",
+    "0x7f000001.rebind.example",
+    "",
+    None,  # no Host header at all
+]
+ALLOWED_HOSTS = [
+    "127.0.0.1:{port}",
+    "localhost:{port}",
+    "LOCALHOST",
+    "[::1]:{port}",
+    "docs.localhost:{port}",
+    "127.0.0.2",
+    "localhost.",
+]
+
+
+def test_only_this_machine_s_names_are_answered(server: Live) -> None:
+    """Before: any Host was answered, so a page elsewhere could read the preview, drafts
+    included, through DNS rebinding. Now 421, for GET and HEAD."""
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    for host in REFUSED_HOSTS:
+        shown = None if host is None else host.format(port=port)
+        for method in ("GET", "HEAD"):
+            status, body = request(server.url, "/" + CLEAN_PAGE, shown, method)
+            assert status == 421, (shown, method, status)
+            assert "Panne du site" not in body
+    for host in ALLOWED_HOSTS:
+        status, body = request(server.url, "/" + CLEAN_PAGE, host.format(port=port))
+        assert status == 200, host
+        assert "Panne du site" in body
+    status, _ = request(server.url, live.EVENTS_PATH, "rebind.example")
+    assert status == 421
+
+
+def test_the_host_serve_listens_on_is_answered() -> None:
+    assert live.host_allowed("pm.internal:8000", "pm.internal")
+    assert live.host_allowed("192.168.1.5:8000", "192.168.1.5")
+    assert not live.host_allowed("192.168.1.6:8000", "192.168.1.5")
+    assert not live.host_allowed("pm.internal.rebind.example", "pm.internal")
+
+
+def test_folders_are_never_listed(server: Live) -> None:
+    """Before: a folder without index.html (`2021/09/`, `assets/`) was listed."""
+    for folder in ("/2021/09/", "/2021/09/22/", "/assets/"):
+        status, body = request(server.url, folder, "127.0.0.1")
+        assert status == 404, folder
+        assert "Directory listing" not in body and "<li>" not in body

@@ -21,12 +21,12 @@ from pmgen.charts.table import data_table
 from pmgen.charts.timeline import draw_timeline
 from pmgen.charts.vertical import draw_vertical
 
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def draw_chart(chart: Chart, lang: str, chart_id: str, height: float = 320.0) -> str:
     """A <figure class="chart"> with two inline accessible SVGs and the data table."""
-    if not _ID.match(chart_id):
+    if not _ID.fullmatch(chart_id):
         raise ValueError(f"chart_id must be a letter then letters, digits, - or _: {chart_id!r}")
     wide = prepare(chart, lang, Frame(WIDTH, height))
     narrow = prepare(chart, lang, Frame(NARROW, round(height * 0.8)))

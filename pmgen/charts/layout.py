@@ -80,8 +80,14 @@ def fit(text: str, width: float, size: float = FONT) -> str:
 
 def free_row(taken: Rows, start: float, end: float, gap: float, fallback: int) -> int:
     """The first row where [start, end] keeps `gap` from every span, now taken (else fallback)."""
-    clear = [all(start > b + gap or end < a - gap for a, b in spans) for spans in taken]
-    row = clear.index(True) if True in clear else fallback
+    row = next(
+        (
+            index
+            for index, spans in enumerate(taken)
+            if all(start > b + gap or end < a - gap for a, b in spans)
+        ),
+        fallback,
+    )
     if row >= 0:
         taken[row].append((start, end))
     return row

@@ -17,6 +17,7 @@ from pmgen.cli.common import (
     drafts_option,
     missing_content,
     plural,
+    printed,
     project_config,
     reported,
     shown,
@@ -61,7 +62,7 @@ def build(
     config = project_config(config_file)
     options = BuildOptions(
         source=(src or config.content).resolve(),
-        output=(out or config.output).resolve(),
+        output=Path(os.path.abspath(out or config.output)),  # checked, then resolved
         site_url=(base_url if base_url is not None else config.site_url).rstrip("/"),
         drafts=drafts,
         strict=strict,
@@ -115,13 +116,14 @@ def _report_build(result: BuildResult, strict: bool, cwd: Path, root: Path) -> N
                 err=True,
             )
     for notice in result.notices:
-        click.echo(f"note: {notice}", err=True)
+        click.echo(f"note: {printed(notice)}", err=True)
     if not result.ok:
-        fatal = any(d.code in FATAL_CODES for d in result.blocking)
+        # Without --strict only files that cannot become a page block (PM001–PM003, no title).
+        fatal = not strict or any(d.code in FATAL_CODES for d in result.blocking)
         reason = (
-            "--strict: warning or error findings"
-            if strict and not fatal
-            else "these postmortems cannot be rendered"
+            "these postmortems cannot be rendered"
+            if fatal
+            else "--strict: warning or error findings"
         )
         click.echo(f"build failed ({reason}); the previous site is unchanged:", err=True)
         click.echo(format_text(result.blocking, 0).rsplit("\n", 2)[0], err=True)

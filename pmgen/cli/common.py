@@ -14,6 +14,7 @@ import click
 
 from pmgen.config import Config, load_config
 from pmgen.errors import PmgenError
+from pmgen.lint.formatters import printable
 from pmgen.read.files import display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -27,19 +28,25 @@ def reported(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except PmgenError as error:
-            click.echo(f"pmgen: {error}", err=True)
+            click.echo(f"pmgen: {printed(error)}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as error:  # a bug: say so plainly, keep the exit code contract
             click.echo(
-                f"pmgen: internal error: {type(error).__name__}: {error}\n"
+                f"pmgen: internal error: {type(error).__name__}: {printable(str(error))}\n"
                 "Please report this with the file that triggered it.",
                 err=True,
             )
             sys.exit(EXIT_ERROR)
 
     return wrapper
+
+
+def printed(value: object) -> str:
+    """A message or path as printed: control characters escaped, its own line breaks kept
+    (a file name cannot inject a line, a `::error` command or a terminal sequence)."""
+    return printable(str(value), keep="\n")
 
 
 config_option = click.option(
@@ -75,8 +82,8 @@ def shown(path: Path, cwd: Path, root: Path) -> str:
     project or below them (`../site/index.html` from docs/), else absolute."""
     path = path.resolve()
     if path.is_relative_to(cwd.resolve()) or path.is_relative_to(root.resolve()):
-        return display_path(path, cwd)
-    return str(path)
+        return printed(display_path(path, cwd))
+    return printed(path)
 
 
 def missing_content(folder: Path, config: Config) -> PmgenError:

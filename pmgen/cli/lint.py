@@ -16,6 +16,7 @@ from pmgen.cli.common import (
     EXIT_OK,
     config_option,
     missing_content,
+    printed,
     project_config,
     reported,
 )
@@ -83,15 +84,15 @@ def lint(
         raise missing_content(config.content, config)
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
-    shown = Severity.parse(min_severity) if min_severity else None
-    selection = Selection(_codes(select, "--select") or None, _codes(ignore, "--ignore"), shown)
+    least = Severity.parse(min_severity) if min_severity else None
+    selection = Selection(_codes(select, "--select") or None, _codes(ignore, "--ignore"), least)
     cache = open_cache(config.root, enabled=not no_cache)
     try:
         report = run_lint(targets, config, Path.cwd(), dt.date.today(), selection, only, fix, cache)
     finally:
         cache.close()
     for path in report.fixed:
-        click.echo(f"fixed {path}", err=True)
+        click.echo(f"fixed {printed(path)}", err=True)
     click.echo(RENDERERS[output_format](report.diagnostics, report.files), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if output_format == "github" and summary_file:

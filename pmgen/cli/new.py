@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from pmgen.cli.common import EXIT_FINDINGS, config_option, project_config, reported
+from pmgen.cli.common import (
+    EXIT_FINDINGS,
+    config_option,
+    printed,
+    project_config,
+    reported,
+)
 from pmgen.read.files import display_path
 
 
@@ -68,6 +74,6 @@ def new(
     try:
         path = create_postmortem(config, spec, folder)
     except AlreadyExists as error:
-        click.echo(f"pmgen: {error}", err=True)
+        click.echo(f"pmgen: {printed(error)}", err=True)
         sys.exit(EXIT_FINDINGS)
-    click.echo(display_path(path, Path.cwd()))
+    click.echo(printed(display_path(path, Path.cwd())))

@@ -14,6 +14,7 @@ from pmgen.cli.common import (
     config_option,
     drafts_option,
     plural,
+    printed,
     project_config,
     reported,
     source_date_epoch,
@@ -111,7 +112,7 @@ def publish(
         try:
             result = push_published(result, options, Path.cwd())
         except PushRejected as error:
-            click.echo(f"pmgen: {error}", err=True)
+            click.echo(f"pmgen: {printed(error)}", err=True)
             sys.exit(EXIT_FINDINGS)
         click.echo(f"Published {what} to {where}")
         click.echo(f"  commit: {result.commit}")

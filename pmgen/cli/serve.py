@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pmgen.cli.common import config_option, plural, reported, src_option
+from pmgen.cli.common import config_option, plural, printed, reported, src_option
+from pmgen.errors import Interrupted
 
 if TYPE_CHECKING:
     from pmgen.commands.live import LiveSite, Step
@@ -98,7 +99,9 @@ def serve(
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    # Like Ctrl-C: "Interrupted.", exit code 130, the clean-up runs once (a second one waits).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Interrupted
 
 
 def _report(site: LiveSite, first: bool) -> Callable[[Step, float], None]:
@@ -112,7 +115,7 @@ def _report(site: LiveSite, first: bool) -> Callable[[Step, float], None]:
         if step.kind == "error":
             error = shown.error
             what = (
-                str(error)
+                printed(error)
                 if isinstance(error, str)
                 else f"{plural(len(error or ()), 'blocking finding')}; the browser shows them "
                 "until the file is fixed"

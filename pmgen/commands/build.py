@@ -15,6 +15,7 @@ from pmgen.cache import Cache, digest, file_stamp, open_cache
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
 from pmgen.pages.theme import theme_folder
+from pmgen.safepaths import check_writable_place
 from pmgen.write.incremental import SearchSwap, intact, update_site
 from pmgen.write.search import BUNDLE as SEARCH_BUNDLE
 from pmgen.write.search import available as search_available
@@ -72,6 +73,7 @@ def build_site(
     site in place, writing only what changed (see sitefiles.py). Either way the result is the
     same bytes as a cold build, and a failure never leaves a half-written file.
     """
+    check_writable_place(options.output, config.root, "the output folder")
     check_output_folder(options.output, options.source)
     cache = open_cache(config.root, options.cache)
     try:

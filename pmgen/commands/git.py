@@ -1,13 +1,27 @@
 """git, as pmgen uses it: files changed since a revision, the user's name, and the plumbing
-that `publish` needs. The one module that runs git."""
+that `publish` needs. The one module that runs git: by its absolute path (a `git` file in the
+working folder never runs), never waiting for a password on a terminal (CI would hang)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from pmgen.errors import PmgenError
-from pmgen.processes import Finished, ProgramMissing, run_program
+from pmgen.processes import Finished, ProgramMissing, find_program, run_program
+
+
+def _git(
+    args: list[str], cwd: Path, stdin: str | None = None, env: Mapping[str, str] | None = None
+) -> Finished:
+    """Run `git ARGS` from PATH's absolute folders; ProgramMissing when there is none."""
+    program = find_program("git")
+    if program is None:
+        raise ProgramMissing("git is not installed")
+    settings = dict(env if env is not None else os.environ)
+    settings.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    return run_program([str(program), *args], cwd, stdin, settings)
 
 
 def run_git(
@@ -15,7 +29,7 @@ def run_git(
 ) -> Finished:
     """Run `git ARGS`; PmgenError when git is not installed."""
     try:
-        return run_program(["git", *args], cwd, stdin, env)
+        return _git(args, cwd, stdin, env)
     except ProgramMissing:
         raise PmgenError("this needs git, which is not installed.") from None
 
@@ -48,7 +62,7 @@ def changed_paths(ref: str, cwd: Path) -> frozenset[Path]:
 
 def _changed_git(args: list[str], cwd: Path, failure: str | None = None) -> str:
     try:
-        result = run_program(["git", *args], cwd)
+        result = _git(args, cwd)
     except ProgramMissing:
         raise PmgenError("--changed-since needs git, which is not installed.") from None
     if result.code != 0:
@@ -60,7 +74,7 @@ def _changed_git(args: list[str], cwd: Path, failure: str | None = None) -> str:
 def git_user_name(cwd: Path) -> str | None:
     """`git config user.name`, or None when git or the setting is missing."""
     try:
-        result = run_program(["git", "config", "user.name"], cwd)
+        result = _git(["config", "user.name"], cwd)
     except ProgramMissing:
         return None
     name = result.stdout.strip()

@@ -13,8 +13,8 @@ from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
 from pmgen.lint.fix import insertion_line
 from pmgen.prompts import PROMPT_PATTERN
-from pmgen.read.linked import link_problem
-from pmgen.read.markdown import iter_links, split_lines
+from pmgen.read.linked import Targets, link_problem
+from pmgen.read.markdown import MAX_RAW_HTML_DEPTH, html_nesting, iter_links, split_lines
 from pmgen.read.postmortem import Parsed
 from pmgen.read.sections import misspelt_sections
 from pmgen.rules import finding
@@ -171,28 +171,32 @@ def check_section_order(parsed: Parsed, context: Context) -> Iterator[Diagnostic
 
 
 def check_links(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
-    """PM301 broken relative links and images; PM302 images without alt text."""
+    """PM301 broken relative links and images; PM302 images without alt text; PM308 linked
+    files never published."""
     postmortem = parsed.postmortem
     document = postmortem.document
     lines = split_lines(parsed.document.text)
     refusals = {linked.href: linked.refusal for linked in postmortem.links}
+    cursors: dict[tuple[int, int], Cursor] = {}
+    targets = Targets(document.path.parent)
     for link in iter_links(parsed.tokens):
         start = document.body_line - 1 + link.block_start
         end = document.body_line - 1 + link.block_end
-        written = as_written(lines, start, end, link.raw_target)
+        cursor = cursors.setdefault((start, end), Cursor(lines, start, end))
+        opening = cursor.find("![", move=False) if link.kind == "image" else None
+        written, position = _written(cursor, link.raw_target)
+        line, column = position or (start + 1, 1)
         if link.kind == "image" and not link.alt.strip():
-            line, column = locate(lines, start, end, "![")
+            at = opening if opening is not None and opening <= (line, column) else (start + 1, 1)
             yield finding(
                 "PM302",
                 document.display_path,
-                line,
-                column,
+                *at,
                 f"image `{written}` has no alternative text",
                 "Describe what the image shows between the brackets: `![…](…)`.",
             )
         active = refusals.get(link.target)
         if active is not None:
-            line, column = locate(lines, start, end, written)
             yield finding(
                 "PM308",
                 document.display_path,
@@ -201,9 +205,8 @@ def check_links(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
                 f"`{written}` is not published: {active}",
                 "Link to the original elsewhere, or export it as PDF or an image.",
             )
-        problem = link_problem(link.raw_target, document.path, document.root, written)
+        problem = link_problem(link.raw_target, document.path, document.root, written, targets)
         if problem is not None:
-            line, column = locate(lines, start, end, written)
             yield finding(
                 "PM301",
                 document.display_path,
@@ -215,12 +218,41 @@ def check_links(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
             )
 
 
-def as_written(lines: list[str], start: int, end: int, target: str) -> str:
-    """The target as the file spells it (markdown-it percent-encodes spaces, accents, `\\`)."""
-    for candidate in (target, urllib.parse.unquote(target)):
-        if any(candidate in line for line in lines[start:end]):
-            return candidate
-    return target
+class Cursor:
+    """Finds texts in a block of file lines in document order: each search starts where the
+    previous one ended, so a block is read once however many links or placeholders it has."""
+
+    MAX_MISSES = 16  # a miss reads the rest of the block; past this, positions stay vague
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.lines, self.end = lines, min(end, len(lines))
+        self.line, self.column, self.misses = start, 0, 0
+
+    def find(self, needle: str, move: bool = True) -> tuple[int, int] | None:
+        """The 1-based line and column of the needle after the cursor (moved past it)."""
+        if not needle or self.misses >= self.MAX_MISSES:
+            return None
+        line, column = self.line, self.column
+        while line < self.end:
+            found = self.lines[line].find(needle, column)
+            if found >= 0:
+                if move:
+                    self.line, self.column = line, found + len(needle)
+                return line + 1, found + 1
+            line, column = line + 1, 0
+        self.misses += 1
+        return None
+
+
+def _written(cursor: Cursor, target: str) -> tuple[str, tuple[int, int] | None]:
+    """The target as the file spells it (markdown-it percent-encodes spaces, accents, `\\`),
+    and where."""
+    spelled = urllib.parse.unquote(target)
+    for candidate in dict.fromkeys((spelled, target)):
+        position = cursor.find(candidate)
+        if position is not None:
+            return candidate, position
+    return target, None
 
 
 def check_code_prose(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
@@ -274,8 +306,9 @@ def check_placeholders(parsed: Parsed, context: Context) -> Iterator[Diagnostic]
                     found.append(child.content)
         elif token.type == "html_block":
             found.extend(m.group(0) for m in PROMPT_PATTERN.finditer(token.content))
+        cursor = Cursor(lines, start, end)
         for text in found:
-            line, column = locate(lines, start, end, text.splitlines()[0])
+            line, column = cursor.find(text.splitlines()[0]) or (start + 1, 1)
             shown = "`pmgen new` prompt" if text.startswith("<!--") else f"placeholder `{text}`"
             yield finding(
                 "PM305",
@@ -285,15 +318,6 @@ def check_placeholders(parsed: Parsed, context: Context) -> Iterator[Diagnostic]
                 f"{shown} left in the text",
                 "Write the missing text, or keep `status: draft` until it is done.",
             )
-
-
-def locate(lines: list[str], start: int, end: int, needle: str) -> tuple[int, int]:
-    """The 1-based line and column of `needle` within file lines [start, end), else the start."""
-    for index in range(start, min(end, len(lines))):
-        column = lines[index].find(needle)
-        if column >= 0:
-            return index + 1, column + 1
-    return start + 1, 1
 
 
 def check_milestone_order(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
@@ -371,3 +395,29 @@ def check_action_owners(parsed: Parsed, context: Context) -> Iterator[Diagnostic
                 f"open action has no owner: “{shown}”",
                 "Name one: `@camille`, `(owner: Camille)` or `responsable : Camille`.",
             )
+
+
+def check_raw_html_depth(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
+    """PM003: raw HTML nested deeper than the sanitiser can take in linear time."""
+    postmortem = parsed.postmortem
+    depth = 0
+    for token in parsed.tokens:
+        parts = (
+            [token.content]
+            if token.type == "html_block"
+            else [c.content for c in token.children or () if c.type == "html_inline"]
+        )
+        for part in parts:
+            deepest, depth = html_nesting(part, depth)
+            if deepest > MAX_RAW_HTML_DEPTH:
+                line = postmortem.document.body_line + (token.map[0] if token.map else 0)
+                yield finding(
+                    "PM003",
+                    postmortem.document.display_path,
+                    line,
+                    1,
+                    f"raw HTML nests elements more than {MAX_RAW_HTML_DEPTH} deep; "
+                    "the page may show only its text, without formatting",
+                    "Close the HTML elements you open, or write the content in Markdown.",
+                )
+                return

@@ -31,7 +31,9 @@ def insertion_line(
     return len(split_lines(text)) + 1
 
 
-_ATX = re.compile(r"^( {0,3}#{1,6}[ \t]+)(.*?)([ \t]+#+[ \t]*)?(\r\n|\r|\n)?$")
+# The opening `#` marks only: a pattern for the optional closing `###` as well, after a lazy
+# text, retries the closing at every character of a long line of blanks (quadratic).
+_ATX_OPENING = re.compile(r" {0,3}#{1,6}[ \t]+")
 
 
 def fix_text(
@@ -124,11 +126,17 @@ def _nearest_title(text: str, specs: Sequence[SectionSpec], section_id: str) -> 
 
 def _renamed(line: str, title: str) -> str:
     """A heading line with its text replaced, its `#` marks and line ending kept."""
-    match = _ATX.match(line)
-    if match is not None:
-        return f"{match[1]}{title}{match[3] or ''}{match[4] or ''}"
-    ending = line[len(line.rstrip("\r\n")) :]
-    return title + ending  # the text line of an underlined (setext) heading
+    body = line.rstrip("\r\n")
+    ending = line[len(body) :]
+    opening = _ATX_OPENING.match(body)
+    if opening is None:
+        return title + ending  # the text line of an underlined (setext) heading
+    rest = body[opening.end() :]
+    marks = rest.rstrip(" \t")
+    text = marks.rstrip("#")
+    # A closing sequence is `#`s after a blank (`## Analyse ##`); `## C#` ends in its text.
+    closing = rest[len(text.rstrip(" \t")) :] if text != marks and text[-1:] in (" ", "\t") else ""
+    return f"{opening.group()}{title}{closing}{ending}"
 
 
 def _newline(text: str) -> str:

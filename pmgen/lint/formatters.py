@@ -17,6 +17,34 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# What must not reach a terminal or a CI log as is: C0 and C1 controls and DEL (a line break
+# in a file name would start a `::error` workflow command, ESC starts terminal sequences),
+# line separators, bidirectional overrides, and the lone surrogates that stand for the
+# undecodable bytes of a file name.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_BREAKS = "\r\n"
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":  # a byte the file name's encoding could not decode
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return _NAMED.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    )
+
+
+def printable(text: str, keep: str = "") -> str:
+    """The text with control characters shown as escapes (`\\n`, `\\x1b`), except `keep`."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+def _encodable(text: str) -> str:
+    """The text with lone surrogates (undecodable bytes of a name) escaped: valid UTF-8."""
+    return _SURROGATES.sub(lambda m: _escape(m.group()), text)
 
 
 def _plural(count: int, word: str) -> str:
@@ -41,9 +69,10 @@ def format_text(diagnostics: tuple[Diagnostic, ...], files: int) -> str:
     """`path:line:col: CODE [name] message`, a hint line when there is one, then a summary."""
     lines = []
     for d in diagnostics:
-        lines.append(f"{d.path}:{d.line}:{d.column}: {d.code} [{_name(d.code)}] {d.message}")
+        where = f"{printable(d.path)}:{d.line}:{d.column}"
+        lines.append(f"{where}: {d.code} [{_name(d.code)}] {printable(d.message)}")
         if d.hint:
-            lines.append(f"    hint: {d.hint}")
+            lines.append(f"    hint: {printable(d.hint)}")
     lines.append(summary_line(diagnostics, files))
     return "\n".join(lines) + "\n"
 
@@ -52,18 +81,18 @@ def format_json(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
     """A JSON array with one object per finding."""
     records = [
         {
-            "path": d.path,
+            "path": _encodable(d.path),
             "line": d.line,
             "column": d.column,
             "code": d.code,
             "name": _name(d.code),
             "severity": d.severity.label,
-            "message": d.message,
-            "hint": d.hint,
+            "message": _encodable(d.message),
+            "hint": _encodable(d.hint) if d.hint else d.hint,
         }
         for d in diagnostics
     ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(records, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -80,13 +109,17 @@ def format_github(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
     for d in diagnostics:
         properties = ",".join(
             (
-                f"file={_escape_property(d.path)}",
+                f"file={_escape_property(printable(d.path))}",
                 f"line={d.line}",
                 f"col={d.column}",
                 f"title={_escape_property(f'{d.code} [{_name(d.code)}]')}",
             )
         )
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        # Line breaks are %-encoded below (shown as such in the annotation); other controls
+        # are escaped.
+        message = printable(d.message, _BREAKS) + (
+            "\n" + printable(d.hint, _BREAKS) if d.hint else ""
+        )
         lines.append(f"::{_GITHUB_LEVEL[d.severity]} {properties}::{_escape_data(message)}")
     lines.append(summary_line(diagnostics, files))
     return "\n".join(lines) + "\n"
@@ -104,7 +137,7 @@ def github_step_summary(diagnostics: tuple[Diagnostic, ...], files: int) -> str:
 
 
 def _table_cell(text: str) -> str:
-    return _LINE_BREAK.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|"))
+    return printable(_LINE_BREAK.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|")))
 
 
 def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
@@ -113,17 +146,17 @@ def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
     seen: Counter[tuple[str, str, str]] = Counter()
     results = []
     for d in diagnostics:
-        key = (d.code, d.path, d.message)
+        key = (d.code, _encodable(d.path), _encodable(d.message))
         seen[key] += 1
         fingerprint = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()
         result = {
             "ruleId": d.code,
             "level": _SARIF_LEVEL[d.severity],
-            "message": {"text": d.message + (f" {d.hint}" if d.hint else "")},
+            "message": {"text": _encodable(d.message + (f" {d.hint}" if d.hint else ""))},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": quote(d.path), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": _uri(d.path), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": d.line, "startColumn": d.column},
                     }
                 }
@@ -157,7 +190,12 @@ def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(log, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _uri(path: str) -> str:
+    """A repository-relative URI; an undecodable byte of the name is percent-encoded as is."""
+    return quote(path.encode("utf-8", "surrogateescape"))
 
 
 def format_rule(code: str) -> str:

@@ -18,6 +18,7 @@ from pmgen.lint.checks import (
     check_milestone_order,
     check_missing_sections,
     check_placeholders,
+    check_raw_html_depth,
     check_section_order,
     check_timeline,
 )
@@ -38,9 +39,12 @@ CHECKS: list[Check] = [
     check_code_prose,
     check_placeholders,
     check_action_owners,
+    check_raw_html_depth,
 ]
 
-_DISABLE = re.compile(r"<!--\s*pmgen-disable\b(?P<codes>[^>]*?)-->")
+# The codes hold no `<`: a marker left open then stops at the next one instead of rescanning
+# the rest of the text (`[^>]*?` alone was quadratic on `<!-- pmgen-disable` repeated).
+_DISABLE = re.compile(r"<!--\s*pmgen-disable\b(?P<codes>[^<>]*?)-->")
 
 
 def lint_postmortem(parsed: Parsed, context: Context) -> tuple[Diagnostic, ...]:

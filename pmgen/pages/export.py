@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from pmgen.model import ActionItem, Incident, OutputFile, TimelineEvent
@@ -43,13 +45,16 @@ CSV_COLUMNS = (
 
 
 def _plain(value: Any) -> Any:
-    """Front-matter values as JSON: dates in ISO 8601, anything else exotic as text."""
+    """Front-matter values as strict JSON: dates in ISO 8601, non-finite numbers as null,
+    anything else exotic as text."""
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # `.nan`, `.inf`: not JSON (lint reports them, PM106)
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
@@ -134,10 +139,16 @@ def records(library: Library) -> list[dict[str, Any]]:
     return [record(entry) for entry in library.entries]
 
 
-def records_json(items: list[dict[str, Any]]) -> str:
-    """The records as the JSON document `index.json` holds, sorted keys, final newline."""
-    document = {"schema_version": SCHEMA_VERSION, "postmortems": items}
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def records_json(items: Iterable[dict[str, Any]]) -> str:
+    """The records as the JSON document `index.json` holds, sorted keys, final newline:
+    strict JSON (no NaN), the same bytes as dumping the whole document at once, written one
+    record at a time (a large site's records never all sit in memory together)."""
+    parts = []
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+        parts.append("    " + text.replace("\n", "\n    "))
+    listed = "[\n" + ",\n".join(parts) + "\n  ]" if parts else "[]"
+    return f'{{\n  "postmortems": {listed},\n  "schema_version": {SCHEMA_VERSION}\n}}\n'
 
 
 def records_csv(items: list[dict[str, Any]]) -> str:
@@ -175,4 +186,5 @@ def _cell(value: Any) -> str:
 
 def index_json(library: Library) -> OutputFile:
     """The machine-readable index of the site."""
-    return OutputFile("index.json", records_json(records(library)).encode("utf-8"))
+    records = (record(entry) for entry in library.entries)
+    return OutputFile("index.json", records_json(records).encode("utf-8"))

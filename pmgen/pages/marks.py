@@ -180,7 +180,7 @@ def _frame_missing_images(body: str, postmortem: Postmortem, label: str) -> str:
             f"{html.escape(label, quote=False)}</span> {alt}</span>"
         )
 
-    return re.sub(r'<img src="(?P<src>[^"]*)"(?: alt="(?P<alt>[^"]*)")?[^>]*>', frame, body)
+    return re.sub(r'<img src="(?P<src>[^"]*)"(?: alt="(?P<alt>[^"]*)")?[^<>]*>', frame, body)
 
 
 def split_lead(body: str) -> tuple[str, str]:

@@ -6,6 +6,8 @@ import re
 
 import nh3
 
+from pmgen.read.markdown import MAX_RAW_HTML_DEPTH, html_depth
+
 TAGS = frozenset(
     {
         "a",
@@ -82,9 +84,11 @@ ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-# nh3 cannot drop an element by attribute value: an input that is not a checkbox would be a
-# text field, so it goes after cleaning (nh3's output is normalised, so this match is exact).
-_NON_CHECKBOX_INPUT = re.compile(r'<input(?![^>]*\btype="checkbox")[^>]*>')
+_CHECKBOX = re.compile(r'\btype="checkbox"')
+_ANY_TAG = re.compile(r"<[^<>]*>")
+# Lint refuses raw HTML nested deeper than MAX_RAW_HTML_DEPTH; Markdown's own nesting (lists,
+# quotes) adds at most a few dozen levels to that.
+MAX_DEPTH = 2 * MAX_RAW_HTML_DEPTH
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -100,6 +104,10 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
 
 def clean_html(fragment: str) -> str:
     """The fragment with scripts, styles, frames, event handlers and unsafe URLs removed."""
+    if html_depth(fragment) > MAX_DEPTH:
+        # nh3's parser takes quadratic time on deep nesting (30,000 nested lists: 5 s); past
+        # the limit lint reports (PM003), only the text is kept.
+        fragment = _ANY_TAG.sub("", fragment)
     cleaned = nh3.clean(
         fragment,
         tags=set(TAGS),
@@ -109,4 +117,23 @@ def clean_html(fragment: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return _NON_CHECKBOX_INPUT.sub("", cleaned)
+    return _without_text_inputs(cleaned)
+
+
+def _without_text_inputs(html: str) -> str:
+    """Remove every `<input …>` that is not a checkbox (it would be a text field)."""
+    # nh3 cannot drop an element by attribute value, so this runs on its normalised output, in
+    # one pass: `<input(?![^>]*type="checkbox")[^>]*>` rescanned the text up to the next `>`
+    # from every `<input` written inside an attribute value (quadratic).
+    kept: list[str] = []
+    position = 0
+    while (start := html.find("<input", position)) >= 0:
+        close = html.find(">", start)
+        if close < 0:
+            break
+        kept.append(html[position:start])
+        if _CHECKBOX.search(html, start, close):
+            kept.append(html[start : close + 1])
+        position = close + 1
+    kept.append(html[position:])
+    return "".join(kept)

@@ -22,10 +22,12 @@ from pmgen.read.blocks import Block, section_blocks
 from pmgen.read.calendar import parse_day
 from pmgen.read.zones import fold
 
+_OWNER_WORDS = r"(?:owner|responsable|porteur|pilote|assignee)"
+# `(owner: …)`: the opening only; the name runs to the next `)` (see `_owner_in_parentheses`).
+_OWNER_OPENING = re.compile(r"\(" + _OWNER_WORDS + r"\s*:", re.I)
 _OWNER_PATTERNS = (
-    re.compile(r"\((?:owner|responsable|porteur|pilote|assignee)\s*:\s*([^)]+?)\s*\)", re.I),
     re.compile(
-        r"(?:^|[\s,;—–-])(?:owner|responsable|porteur|pilote|assignee)\s*:\s*"
+        r"(?:^|[\s,;—–-])" + _OWNER_WORDS + r"\s*:\s*"
         r"(@?[\w.\-]+(?: [A-ZÉ][\w.\-]+)?)",
         re.I,
     ),
@@ -36,8 +38,9 @@ _OWNER_PATTERNS = (
     ),
 )
 _DATE_WORDS = r"\b(?:due|échéance|echeance|deadline|d'ici le|avant le|before|by)\b"
+# `\s*(?::\s*)?`, not `\s*:?\s*`: the latter tries every split of a run of spaces (quadratic).
 _DUE = re.compile(
-    _DATE_WORDS + r"\s*:?\s*(?:le\s+)?(?P<date>\d{4}-\d{2}-\d{2}|"
+    _DATE_WORDS + r"\s*(?::\s*)?(?:le\s+)?(?P<date>\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}(?:er)?\s+[a-zéû]+\.?\s+\d{4}|[a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})",
     re.I,
 )
@@ -93,10 +96,27 @@ def parse_due(text: str) -> dt.date | None:
 
 def find_owner(text: str) -> str | None:
     """`@camille`, `(owner: Camille)`, `responsable : Julien`, `(Paul)`, else None."""
+    named = _owner_in_parentheses(text)
+    if named is not None:
+        return named.lstrip("@")
     for pattern in _OWNER_PATTERNS:
         match = pattern.search(text)
         if match:
             return match.group(1).strip().lstrip("@")
+    return None
+
+
+def _owner_in_parentheses(text: str) -> str | None:
+    """The name in the first `(owner: name)`, stripped, found in one pass over the text."""
+    # A pattern running to the `)` would rescan the rest of the text from every `(owner:`
+    # when none follows (quadratic); no `)` after one opening means none after the next.
+    for opening in _OWNER_OPENING.finditer(text):
+        close = text.find(")", opening.end())
+        if close < 0:
+            return None
+        inside = text[opening.end() : close]
+        if inside:  # `(owner:)` names no one; a later `(owner: …)` may
+            return inside.strip()
     return None
 
 
@@ -109,11 +129,26 @@ def find_due(text: str) -> dt.date | None:
 def without_metadata(text: str) -> str:
     """The item's text without what the table shows apart: owner mentions and the due date
     (`@camille échéance : 2021-10-15`, `(owner: Marta)`), nor the separators left dangling."""
+    text = _without_owner_parentheses(text)
     for pattern in (_DUE, *_OWNER_PATTERNS):
         text = pattern.sub(" ", text)
     text = re.sub(r"\(\s*\)", " ", text)
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"\s+", " ", text))
     return text.strip(" \t,;—–-:").strip() or text.strip()
+
+
+def _without_owner_parentheses(text: str) -> str:
+    """The text with each `(owner: …)` replaced by a blank, in one pass (as `find_owner`)."""
+    parts, position = [], 0
+    for opening in _OWNER_OPENING.finditer(text):
+        if opening.start() < position:
+            continue  # inside the parenthesis just removed
+        close = text.find(")", opening.end())
+        if close < 0:
+            break
+        parts += [text[position : opening.start()], " "]
+        position = close + 1
+    return "".join(parts) + text[position:]
 
 
 def read_actions(

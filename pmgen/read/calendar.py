@@ -355,7 +355,7 @@ def leading_day(text: str, reference: dt.date | None, lang: str = "fr") -> DayMa
     first = days[0]
     if first.start > offset + 1 or first.kind in ("yesterday", "next", "month"):
         return None
-    rest = re.sub(r"\([^)]*\)", " ", line[first.end :])
+    rest = re.sub(r"\([^()]*\)", " ", line[first.end :])
     if len(rest.split()) > 6:
         return None
     return first

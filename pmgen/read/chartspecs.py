@@ -24,6 +24,9 @@ MILESTONES = ("started", "detected", "mitigated", "resolved")
 MAX_DATA_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_DRAWN_POINTS = 1_000
+# More would not be readable on a 640-pixel chart, and each costs layout time.
+MAX_SERIES = 50
+MAX_OVERLAYS = 100  # markers, and windows, each
 
 
 class SpecError(Exception):
@@ -132,6 +135,8 @@ def _columns(
     y_names = [y_names] if isinstance(y_names, str) else y_names
     if not isinstance(y_names, list) or not y_names or not all(isinstance(y, str) for y in y_names):
         raise SpecError("`y` must name one column or a list of columns", at["y"])
+    if len(y_names) > MAX_SERIES:
+        raise SpecError(f"`y` names more than {MAX_SERIES} columns", at["y"])
     # csv.DictReader files cells past the header under the key None: not a column.
     columns = [name for name in rows[0] if isinstance(name, str)] if rows else []
     for name in (x_name, *y_names):
@@ -306,6 +311,8 @@ def _markers(
         return ()
     if not isinstance(raw, list):
         raise SpecError("`markers` must be a list", offset)
+    if len(raw) > MAX_OVERLAYS:
+        raise SpecError(f"`markers` has more than {MAX_OVERLAYS} markers", offset)
     markers = []
     for item in raw:
         if isinstance(item, str) and item in MILESTONES:
@@ -328,6 +335,8 @@ def _windows(
     raw = spec.get("windows") or []
     if not isinstance(raw, list):
         raise SpecError("`windows` must be a list of {start, end, label}", at["windows"])
+    if len(raw) > MAX_OVERLAYS:
+        raise SpecError(f"`windows` has more than {MAX_OVERLAYS} windows", at["windows"])
     windows = []
     for item in raw:
         if not isinstance(item, dict) or "start" not in item or "end" not in item:

@@ -26,10 +26,12 @@ _CLOCK = re.compile(
     )""",
     re.VERBOSE,
 )
+# Blanks, then marks, then blanks: written `\s*(?:[*_`]+\s*)?`, not `\s*[*_`]*\s*`, whose two
+# `\s*` would share a run of blanks in every possible way before `$` fails (quadratic).
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\\~|\benv\.|\benviron|\bvers|\baround|\babout|\bapprox(?:imately|\.)?|\bcirca|"
     r"\bca\.|\broughly|\bpeu avant|\bshortly (?:before|after)|\baux alentours de|"
-    r"\bautour de|\bà peu près|\bjust (?:before|after))\s*[*_`(\[]*\s*$",
+    r"\bautour de|\bà peu près|\bjust (?:before|after))\s*(?:[*_`(\[]+\s*)?$",
     re.IGNORECASE,
 )
 _APPROX_AFTER = re.compile(r"^[*_`\]]*(?:\+(?!\d)|ish\b)")
@@ -44,7 +46,7 @@ _DURATION_BEFORE = re.compile(
 _TIME_BEFORE = re.compile(
     r"(?:\b(?:à|a|vers|dès|des|depuis|jusqu'à|jusqu'a|avant|après|apres|de|entre|et|"
     r"at|around|by|from|until|till|about|before|after|since|to|and|partir de|environ|"
-    r"approximately|le|on)|[~≈@\[(|])\s*[*_`]*\s*$",
+    r"approximately|le|on)|[~≈@\[(|])\s*(?:[*_`]+\s*)?$",
     re.IGNORECASE,
 )
 _OFFSET_AFTER = re.compile(
@@ -53,7 +55,8 @@ _OFFSET_AFTER = re.compile(
 )
 _ABBREVIATION_AFTER = re.compile(r"\s?\(?\s?([A-Z]{1,5}|[Uu][Tt][Cc])(?![\w/])\)?")
 _RANGE_JOIN = re.compile(
-    r"^\s*[*_`]*\s*(?:-|–|—|to|à|a|et|and|until|till|jusqu'à)\s*[*_`(\[]*\s*$", re.IGNORECASE
+    r"^\s*(?:[*_`]+\s*)?(?:-|–|—|to|à|a|et|and|until|till|jusqu'à)\s*(?:[*_`(\[]+\s*)?$",
+    re.IGNORECASE,
 )
 
 

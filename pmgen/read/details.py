@@ -15,7 +15,6 @@ from pmgen.rules import finding
 TEXT_KEYS = ("impact", "detection", "commander", "root_cause", "trigger")
 DETAIL_KEYS = (*TEXT_KEYS, "roles")
 _SPACES = re.compile(r"\s+")
-_ROLE_LINE = re.compile(r"^\s*([^:]+?)\s*:\s*(.+?)\s*$")
 
 Report = Callable[[str, str, str], None]
 
@@ -72,8 +71,8 @@ def _roles(value: Any, report: Report) -> tuple[tuple[str, tuple[str, ...]], ...
         for item in value:
             if isinstance(item, dict) and len(item) == 1:
                 pairs.extend(item.items())
-            elif isinstance(item, str) and (match := _ROLE_LINE.match(item)):
-                pairs.append((match[1], match[2]))
+            elif isinstance(item, str) and (pair := _role_line(item)) is not None:
+                pairs.append(pair)
             else:
                 pairs = []
                 break
@@ -102,3 +101,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "empty text"
     return type(value).__name__
+
+
+def _role_line(text: str) -> tuple[str, str] | None:
+    """`"communication: Camille"` as (role, names), else None (split at the first colon)."""
+    role, colon, names = text.partition(":")
+    role, names = role.strip(), names.strip()
+    return (role, names) if colon and role and names else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -51,6 +52,7 @@ def read_fields(
         extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
         severity_rank=rank,
     )
+    found.extend(_non_finite(document))
     if fields.title is None and "title" not in data:
         found.append(
             finding(
@@ -92,6 +94,33 @@ def _severity(
     hint = f"Use one of {scale.described()}; or add it under `[severities.aliases]`."
     found.append(finding("PM110", document.display_path, line, 1, message, hint))
     return str(value), None
+
+
+def _non_finite(document: Document) -> list[Diagnostic]:
+    """PM106 for each top-level key whose value holds `.nan` or `.inf` (JSON has neither)."""
+    found = []
+    for key, value in document.front_matter.items():
+        stack = [value]  # bounded: the front matter is at most 10,000 values, 32 deep
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list | tuple):
+                stack.extend(item)
+            elif isinstance(item, float) and not math.isfinite(item):
+                found.append(
+                    finding(
+                        "PM106",
+                        document.display_path,
+                        document.key_lines.get(key, 1),
+                        1,
+                        f"front matter value of `{key}` holds {item!r}, which is not a number "
+                        "JSON can carry: index.json writes null instead",
+                        'Write the value as text (`"NaN"`), or leave the key out.',
+                    )
+                )
+                break
+    return found
 
 
 def _title(data: dict[str, Any], first_h1: str | None, invalid: Any) -> str | None:

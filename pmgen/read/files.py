@@ -14,6 +14,17 @@ from pmgen.model import ReadResult
 MAX_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 SKIPPED_NAMES = frozenset({"readme.md", "readme.markdown"})
+# markdown-it spends tens of microseconds on every line and every character that may start
+# inline syntax: past these limits a file would take more than 2 s to lint (docs/bad-input.md).
+# Long logs belong in a linked .log file. (Fenced code is cheap to parse, but telling fences
+# apart before parsing can be fooled: an HTML block or a comment can hide a line like one.)
+MAX_LINES = 10_000
+# Characters whose rules do real work (links, emphasis, code, HTML, entities, tables)…
+MARKUP = "*_[]<!&`~|\\"
+MAX_MARKUP = 60_000
+# …and every character where markdown-it stops to try its inline rules (`:` and `-` too).
+SPECIAL = "\\`:!^>_~{&@$%+=<-*]}#["
+MAX_SPECIAL = 200_000
 
 
 def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path, Path]]:
@@ -69,7 +80,16 @@ def read_document(path: Path, root: Path, shown: str) -> ReadResult:
         return ReadResult(path, None, (finding,))
     from pmgen.read.frontmatter import split_front_matter  # PyYAML, only when reading
 
-    return split_front_matter(path, root, shown, text, had_bom)
+    result = split_front_matter(path, root, shown, text, had_bom)
+    # The body only: front matter has its own bounds (values, nesting), and its findings.
+    too_big = too_complex(result.document.body) if result.document is not None else None
+    if too_big is not None and result.document is not None:
+        hint = "Attach long logs as a linked .log file and keep excerpts; split the file."
+        finding = Diagnostic(
+            "PM003", Severity.ERROR, shown, result.document.body_line, 1, too_big, hint
+        )
+        return ReadResult(path, None, (*result.diagnostics, finding))
+    return result
 
 
 def read_text(path: Path, root: Path) -> tuple[str, bool]:
@@ -100,3 +120,33 @@ def read_text(path: Path, root: Path) -> tuple[str, bool]:
             "Save the file as UTF-8.",
             data[: error.start].count(b"\n") + 1,
         ) from None
+
+
+def _quote_markers(text: str) -> int:
+    """The `>` that open block quotes (at most 10,000 lines here): the block parser takes
+    them, past its nesting limit too, at no cost; elsewhere `>` costs like `:`."""
+    found = 0
+    for line in text.split("\n"):
+        prefix = len(line) - len(line.lstrip("> \t"))
+        found += line.count(">", 0, prefix)
+    return found
+
+
+def too_complex(text: str) -> str | None:
+    """Why a body is past the lines, markup or special-characters limit, else None."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        return f"the body has {lines:,} lines; the limit is {MAX_LINES:,}"
+    markup = sum(text.count(char) for char in MARKUP)
+    if markup > MAX_MARKUP:
+        return (
+            f"the body has {markup:,} Markdown markup characters (`*`, `_`, `[`, `<`, `&`, "
+            f"backticks…); the limit is {MAX_MARKUP:,}"
+        )
+    special = sum(text.count(char) for char in SPECIAL) - _quote_markers(text)
+    if special > MAX_SPECIAL:
+        return (
+            f"the body has {special:,} characters Markdown may read as syntax (`:`, `-`, `#`, "
+            f"`*`…); the limit is {MAX_SPECIAL:,}"
+        )
+    return None

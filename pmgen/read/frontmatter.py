@@ -16,6 +16,9 @@ from pmgen.tomlfile import TomlError, load_toml
 
 # Bound on YAML nodes reached through aliases, so an alias bomb is refused, not expanded.
 MAX_YAML_NODES = 10_000
+# Bound on nesting: deeper values crash whatever recurses over them later (the cache's pickle,
+# JSON for index.json) with a RecursionError; no real front matter comes near it.
+MAX_DEPTH = 32
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 # What YAML accepts as text; an escape (`"\x01"`, `"\ud800"`) may not bring in anything else.
@@ -111,8 +114,11 @@ def _document(
 class _ParseError:
     """A front-matter parse failure at a line counted within the front matter (1-based)."""
 
-    def __init__(self, line: int, column: int, message: str, hint: str) -> None:
+    def __init__(
+        self, line: int, column: int, message: str, hint: str, syntax: bool = False
+    ) -> None:
         self.line, self.column, self.message, self.hint = line, column, message, hint
+        self.syntax = syntax  # the YAML parser's own complaint (worth asking the other one)
 
 
 def _keep_impossible_dates(loader: Any, node: yaml.Node) -> Any:
@@ -142,8 +148,14 @@ if getattr(yaml, "__with_libyaml__", False):
 def _parse_yaml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
     """Parse with the fast loader; on an error, parse again with Python's for its message."""
     parsed = _load_yaml(raw, _FastLoader)
-    if isinstance(parsed, _ParseError) and _FastLoader is not _Loader:
-        return _load_yaml(raw, _Loader)
+    if isinstance(parsed, _ParseError) and parsed.syntax and _FastLoader is not _Loader:
+        # Python's loader is ten times slower: it reads only up to the error libyaml found.
+        head = "\n".join(_NEWLINE.split(raw, parsed.line + 2)[: parsed.line + 2])
+        again = _load_yaml(head, _Loader)
+        if isinstance(again, _ParseError):
+            return again if again.syntax and again.line <= parsed.line + 1 else parsed
+        # Python's loader accepts what libyaml refused (a `"\ud800"` escape): read it all.
+        return again if head == raw else _load_yaml(raw, _Loader)
     return parsed
 
 
@@ -171,11 +183,12 @@ def _load_yaml(raw: str, loader_class: Any) -> tuple[dict[str, Any], dict[str, i
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (error.context, error.problem) if part)
-        return _ParseError(line, column, f"front matter is not valid YAML: {what}", hint)
+        return _ParseError(line, column, f"front matter is not valid YAML: {what}", hint, True)
     except yaml.reader.ReaderError as error:
         line = raw[: error.position].count("\n") + 1
         column = error.position - raw.rfind("\n", 0, error.position)
-        return _ParseError(line, column, f"front matter is not valid YAML: {error.reason}", hint)
+        message = f"front matter is not valid YAML: {error.reason}"
+        return _ParseError(line, column, message, hint, True)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
         return _ParseError(1, 1, f"front matter is not valid YAML: {error}", hint)
     finally:
@@ -209,15 +222,24 @@ def _count_nodes(root: yaml.Node) -> int:
 def _printable(
     data: dict[str, Any], key_lines: dict[str, int]
 ) -> tuple[dict[str, Any], dict[str, int]] | _ParseError:
-    """The parsed values, or an error when an escape wrote a control character or a surrogate."""
+    """The parsed values, or an error when an escape wrote a control character or a surrogate,
+    or when values nest deeper than `MAX_DEPTH`."""
     for key, value in data.items():
-        stack: list[Any] = [key, value]
+        stack: list[tuple[Any, int]] = [(key, 1), (value, 1)]
         while stack:
-            item = stack.pop()
+            item, depth = stack.pop()
+            if isinstance(item, dict | list | tuple) and depth > MAX_DEPTH:
+                return _ParseError(
+                    max(key_lines.get(key, 2) - 1, 1),
+                    1,
+                    f"front matter value of `{key}` nests lists or tables more than "
+                    f"{MAX_DEPTH} levels deep",
+                    "Flatten the value: front matter holds short fields, not documents.",
+                )
             if isinstance(item, dict):
-                stack.extend((*item.keys(), *item.values()))
+                stack.extend((child, depth + 1) for child in (*item.keys(), *item.values()))
             elif isinstance(item, list | tuple):
-                stack.extend(item)
+                stack.extend((child, depth + 1) for child in item)
             elif isinstance(item, str) and (found := _UNPRINTABLE.search(item)):
                 return _ParseError(
                     max(key_lines.get(key, 2) - 1, 1),
@@ -238,7 +260,9 @@ def _parse_toml(raw: str) -> tuple[dict[str, Any], dict[str, int]] | _ParseError
             error.line,
             error.column,
             f"front matter is not valid TOML: {error.message}",
-            'Quote string values: `title = "Panne"`.',
+            "Flatten the value: front matter holds short fields, not documents."
+            if "nested" in error.message
+            else 'Quote string values: `title = "Panne"`.',
         )
     key_lines: dict[str, int] = {}
     for number, line in enumerate(raw.split("\n"), start=2):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -10,20 +11,22 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 from pmgen.read.lines import split_lines
 from pmgen.slugs import slugify
 
 __all__ = [
+    "MAX_RAW_HTML_DEPTH",
     "Link",
     "RenderOptions",
     "Token",
     "heading_text",
+    "html_depth",
+    "html_nesting",
     "iter_links",
     "parse",
     "plain_text",
@@ -41,11 +44,72 @@ def parser() -> MarkdownIt:
     """
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin, label=True)
-    md.use(anchors_plugin, min_level=2, max_level=6, slug_func=slugify)
+    md.use(footnote_plugin)
+    # Task lists and heading ids as mdit-py-plugins' `tasklists` (label=True) and `anchors`
+    # (levels 2-6, our slugs) write them, in linear time: both plugins are quadratic (each
+    # task item looks back for its list; each repeated heading retries every suffix).
+    md.core.ruler.after("inline", "github-tasklists", _task_lists)
+    md.core.ruler.push("anchor", _heading_ids)
     for name, rule in _RENDER_RULES.items():
         md.add_render_rule(name, rule)
     return md
+
+
+_TASK_MARK = re.compile(r"\[[ xX]][ \t\n\v\f\r]+")
+_CHECKBOX = '<input class="task-list-item-checkbox" {}disabled="disabled" type="checkbox">'
+
+
+def _task_lists(state: StateCore) -> None:
+    """`* [ ] item`: a disabled checkbox in a label; classes on the item and on its list."""
+    tokens = state.tokens
+    latest: dict[int, int] = {}  # level -> index of the latest token at that level
+    for index, token in enumerate(tokens):
+        if (
+            1 < index < len(tokens) - 1
+            and token.type == "inline"
+            and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 2].type == "list_item_open"
+            and _TASK_MARK.match(token.content)
+        ):
+            item = tokens[index - 2]
+            _check_box(token)
+            item.attrSet("class", "task-list-item")
+            tokens[latest.get(item.level - 1, -1)].attrSet("class", "contains-task-list")
+        latest[token.level] = index
+
+
+def _check_box(inline: Token) -> None:
+    assert inline.children is not None
+    box = Token("html_inline", "", 0)
+    if inline.content.startswith("[ ] "):
+        box.content = _CHECKBOX.format("")
+    elif inline.content.startswith(("[x] ", "[X] ")):
+        box.content = _CHECKBOX.format('checked="checked" ')
+    inline.children.insert(0, box)
+    inline.children[1].content = inline.children[1].content[3:]
+    inline.content = inline.content[3:]
+    inline.children.insert(0, Token("html_inline", "", 0, content="<label>"))
+    inline.children.append(Token("html_inline", "", 0, content="</label>"))
+
+
+def _heading_ids(state: StateCore) -> None:
+    """An id on each heading of levels 2 to 6: its slug, then `-1`, `-2`… when taken."""
+    tokens = state.tokens
+    taken = {str(i) for t in tokens if t.type == "heading_open" and (i := t.attrGet("id"))}
+    next_number: dict[str, int] = {}  # the suffixes below it are known to be taken
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or int(token.tag[1]) < 2 or token.attrGet("id"):
+            continue
+        children = tokens[index + 1].children or ()
+        base = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        slug = base
+        if slug in taken:
+            number = next_number.get(base, 1)
+            while f"{base}-{number}" in taken:
+                number += 1
+            slug, next_number[base] = f"{base}-{number}", number + 1
+        taken.add(slug)
+        token.attrSet("id", slug)
 
 
 def parse(body: str) -> list[Token]:
@@ -71,6 +135,37 @@ def plain_text(inline: Token | None) -> str:
 def heading_text(tokens: list[Token] | tuple[Token, ...], index: int) -> str:
     """The plain text of the heading that opens at `tokens[index]`."""
     return plain_text(tokens[index + 1]).strip()
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+MAX_RAW_HTML_DEPTH = 100  # raw HTML nested deeper is PM003, and rendered as text
+# Elements that never hold others (void), or that the next one of their kind closes: counting
+# them would make `<p>a<p>b` look deep when an HTML parser keeps it flat.
+_FLAT = frozenset(
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
+        *("source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"),
+        *("optgroup", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "caption"),
+    }
+)
+
+
+def html_depth(text: str) -> int:
+    """The deepest nesting of HTML elements in `text`, as a tag count estimates it: the depth
+    a browser-grade parser (nh3's) spends quadratic time on."""
+    return html_nesting(text, 0)[0]
+
+
+def html_nesting(text: str, depth: int) -> tuple[int, int]:
+    """The deepest level reached in `text` starting at `depth`, and the level at its end (raw
+    HTML is read block after block: an element opened in one may close in a later one)."""
+    deepest = depth
+    for match in _TAG.finditer(text):
+        if match.group(2).lower() in _FLAT:
+            continue
+        depth = max(depth - 1, 0) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest, depth
 
 
 @dataclass(frozen=True, slots=True)

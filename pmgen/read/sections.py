@@ -12,11 +12,10 @@ from pmgen.model import Heading, Section, SectionSpec
 from pmgen.read.markdown import Token, heading_text
 
 _LEADING_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[ivxlc]+[.)])\s+")
-_TRAILING = re.compile(r"[\s:.?!]+$")
+_TRAILING_MARKS = ":.?!"
 _EMPHASIS = re.compile(r"[*_`~]")
 _SPACES = re.compile(r"\s+")
 _FOLLOWERS = (" ", "(", ":", "-")
-_COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.DOTALL)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -26,7 +25,11 @@ def normalise(text: str) -> str:
     folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     folded = _SPACES.sub(" ", _EMPHASIS.sub("", folded)).strip()
     folded = _LEADING_NUMBER.sub("", folded)
-    return _TRAILING.sub("", folded)
+    # Not a `[\s:.?!]+$` pattern: tried at every position of `::::…x`, it is quadratic.
+    end = len(folded)
+    while end and (folded[end - 1].isspace() or folded[end - 1] in _TRAILING_MARKS):
+        end -= 1
+    return folded[:end]
 
 
 @functools.lru_cache(maxsize=64)
@@ -250,8 +253,25 @@ def _is_empty(tokens: Sequence[Token]) -> bool:
             inside_heading = True
         elif token.type == "heading_close":
             inside_heading = False
-        elif inside_heading or (token.type == "html_block" and _COMMENT_ONLY.match(token.content)):
+        elif inside_heading or (token.type == "html_block" and comments_only(token.content)):
             continue
         else:
             return False
     return True
+
+
+def comments_only(text: str) -> bool:
+    """True when the text holds one HTML comment or more (each ending at the first `-->`)."""
+    # Scanned once: `^\s*(?:<!--.*?-->\s*)+$` backtracked exponentially on `<!---->` repeated.
+    position, length, seen = 0, len(text), False
+    while True:
+        while position < length and text[position].isspace():
+            position += 1
+        if position == length:
+            return seen
+        if not text.startswith("<!--", position):
+            return False
+        end = text.find("-->", position + 4)
+        if end < 0:
+            return False
+        position, seen = end + 3, True

@@ -81,7 +81,8 @@ _TIME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NAMED_OFFSET = re.compile(r"\b(?:UTC|GMT)\s?[+\-−]\d{1,2}(?::?\d{2})?(?!\d)")
-_PARENTHESISED = re.compile(r"\(\s*([^()]{1,40}?)\s*\)")
+# Blanks are stripped afterwards: `\(\s*(…?)\s*\)` retries a long run of blanks from each end.
+_PARENTHESISED = re.compile(r"\(([^()]{1,60})\)")
 
 
 @functools.lru_cache(maxsize=256)
@@ -209,5 +210,5 @@ def _alone(text: str, start: int) -> bool:
         return True
     for match in _PARENTHESISED.finditer(text):
         if match.start() <= start < match.end():
-            return read_zone_token(match.group(1).split(",")[0]) is not None
+            return read_zone_token(match.group(1).strip().split(",")[0].strip()) is not None
     return False

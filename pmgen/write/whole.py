@@ -179,9 +179,14 @@ def exchange_folders(first: Path, second: Path) -> bool:
 def remove_leftovers(output: Path) -> None:
     """Clean up after an interrupted build: restore a displaced site, drop staging folders."""
     for leftover in sorted(output.parent.glob(f".{output.name}.old-*")):
-        if not output.exists() and (leftover / MARKER).is_file():
+        if leftover.is_symlink():  # never ours (a committed one): never followed
+            leftover.unlink()
+        elif not output.exists() and (leftover / MARKER).is_file():
             os.rename(leftover, output)  # killed between the two renames: put the site back
         else:
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in output.parent.glob(f".{output.name}.tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if leftover.is_symlink():
+            leftover.unlink()
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
