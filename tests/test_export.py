@@ -151,7 +151,7 @@ def test_index_json_written_record_by_record_equals_the_whole_document(items: li
     """Streaming the records must not change a byte of what one `json.dumps` would give."""
     whole = {"postmortems": items, "schema_version": SCHEMA_VERSION}
     expected = json.dumps(whole, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    assert records_json(iter(items)) == expected
+    assert records_json(iter(items)) == expected.encode("utf-8")
 
 
 def test_index_json_refuses_a_value_json_cannot_hold() -> None:

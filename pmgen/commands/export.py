@@ -46,5 +46,5 @@ def export_records(
         [d for item in run.results if item.postmortem is None for d in item.diagnostics]
     )
     items = records(build_library(chosen))
-    text = records_json(items) if output_format == "json" else records_csv(items)
+    text = records_json(items).decode("utf-8") if output_format == "json" else records_csv(items)
     return Export(text, len(items), unreadable)

@@ -139,16 +139,20 @@ def records(library: Library) -> list[dict[str, Any]]:
     return [record(entry) for entry in library.entries]
 
 
-def records_json(items: Iterable[dict[str, Any]]) -> str:
-    """The records as the JSON document `index.json` holds, sorted keys, final newline:
-    strict JSON (no NaN), the same bytes as dumping the whole document at once, written one
-    record at a time (a large site's records never all sit in memory together)."""
-    parts = []
+def records_json(items: Iterable[dict[str, Any]]) -> bytes:
+    """The records as the JSON document `index.json` holds, UTF-8, sorted keys, final newline:
+    strict JSON (no NaN), the same bytes as dumping the whole document at once, but encoded
+    one record at a time (a large site's index is tens of megabytes: never held as text)."""
+    out = io.BytesIO()
+    out.write(b'{\n  "postmortems": [')
+    separator = b"\n"
     for item in items:
         text = json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
-        parts.append("    " + text.replace("\n", "\n    "))
-    listed = "[\n" + ",\n".join(parts) + "\n  ]" if parts else "[]"
-    return f'{{\n  "postmortems": {listed},\n  "schema_version": {SCHEMA_VERSION}\n}}\n'
+        out.write(separator + ("    " + text.replace("\n", "\n    ")).encode("utf-8"))
+        separator = b",\n"
+    out.write(b"\n  ]" if separator == b",\n" else b"]")
+    out.write(f',\n  "schema_version": {SCHEMA_VERSION}\n}}\n'.encode())
+    return out.getvalue()
 
 
 def records_csv(items: list[dict[str, Any]]) -> str:
@@ -187,4 +191,4 @@ def _cell(value: Any) -> str:
 def index_json(library: Library) -> OutputFile:
     """The machine-readable index of the site."""
     records = (record(entry) for entry in library.entries)
-    return OutputFile("index.json", records_json(records).encode("utf-8"))
+    return OutputFile("index.json", records_json(records))

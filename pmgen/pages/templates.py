@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,27 @@ def render_page(
 ) -> OutputFile:
     """One page of the site, rendered from its template and its context."""
     pause_point("render")
-    return OutputFile(path, env.get_template(template).render(context).encode("utf-8"))
+    return OutputFile(path, _encoded(env.get_template(template).generate(context)))
+
+
+def _encoded(chunks: Iterator[str], batch: int = 65536) -> bytes:
+    """The UTF-8 bytes of a page, encoded as it is generated: the listings of a large site
+    are megabytes, and `render()` would hold the page as a list of pieces, then as one string
+    (up to four bytes a character), then as bytes."""
+    # Pieces of about `batch` characters, encoded, then joined once: about twice the page at
+    # the end (a growing BytesIO would copy itself as it grows, and again to hand it over).
+    encoded: list[bytes] = []
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= batch:
+            encoded.append("".join(pending).encode("utf-8"))
+            pending.clear()
+            size = 0
+    encoded.append("".join(pending).encode("utf-8"))
+    return b"".join(encoded)
 
 
 def render_skeleton(env: jinja2.Environment, lang: str, context: dict[str, Any]) -> str:
