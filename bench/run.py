@@ -62,8 +62,9 @@ BUILDS = {
     "mkdocs": "index + one page each + 404 (default theme, no plugins, nav = index only)",
 }
 SERVERS = {
-    "pmgen": "`pmgen serve`, default configuration (search on): rebuilds with Pagefind; the "
-    "injected script polls for a new version every 0.7 s",
+    "pmgen": "`pmgen serve`, default configuration (search on): watches with OS notifications "
+    "(watchfiles), rewrites the saved file's page first, pushes the news to the open page "
+    "(server-sent events), then the listings and the search shard",
     "pmgen-lean": "`pmgen serve` with `search = false`",
     "hugo": "`hugo server` defaults: fast render, livereload, output on disk",
 }

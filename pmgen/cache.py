@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pmgen import __version__
+from pmgen.atomic import write_atomically
 from pmgen.safepaths import check_writable_place
 
 FOLDER = ".pmgen-cache"
@@ -217,11 +218,9 @@ def signing_key() -> bytes | None:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".cache-key.{os.getpid()}")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(secrets.token_bytes(32))
-        os.replace(temporary, path)
+        # Written whole (a temporary file, readable by this user only, then renamed), and read
+        # back: when two processes race, both use the key that won.
+        write_atomically(path, secrets.token_bytes(32), 0o600)
         key = path.read_bytes()
     except OSError:
         return None  # no private place for a key: no cache

@@ -19,6 +19,19 @@ from pmgen.tomlfile import TomlError, load_toml
 # Raw HTML in Markdown: cleaned by nh3 (`sanitize`) or shown as text (`escape`).
 HTML_POLICIES = ("sanitize", "escape")
 
+# Headings that name one facet of the lessons (`What went well`, `What went wrong`): aliases of
+# the section, and facets that make one section when adjacent (FACET_ALIASES, below).
+LESSON_FACETS = (
+    "what went well",
+    "what went wrong",
+    "what went poorly",
+    "what didn't go well",
+    "things that went well",
+    "things that went poorly",
+    "things that went wrong",
+    "ce qui a bien fonctionné",
+    "ce qui a mal fonctionné",
+)
 # Every known section: id -> (French title, English title, aliases). Required ones come first,
 # in their default order.
 SECTION_CATALOGUE: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -66,15 +79,7 @@ SECTION_CATALOGUE: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "ce que nous retenons",
             "what we learned",
             "what we learnt",
-            "what went well",
-            "what went wrong",
-            "what went poorly",
-            "what didn't go well",
-            "things that went well",
-            "things that went poorly",
-            "things that went wrong",
-            "ce qui a bien fonctionné",
-            "ce qui a mal fonctionné",
+            *LESSON_FACETS,
         ),
     ),
     "analysis": (
@@ -151,20 +156,7 @@ SECTION_CATALOGUE: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 # Headings that name one facet of a section: adjacent ones make one section (`What went well`
 # then `What went wrong`), where two full names of one section are a duplicate (PM203).
-FACET_ALIASES: frozenset[str] = frozenset(
-    {
-        "what went well",
-        "what went wrong",
-        "what went poorly",
-        "what didn't go well",
-        "things that went well",
-        "things that went poorly",
-        "things that went wrong",
-        "ce qui a bien fonctionné",
-        "ce qui a mal fonctionné",
-        "where we got lucky",
-    }
-)
+FACET_ALIASES: frozenset[str] = frozenset({*LESSON_FACETS, "where we got lucky"})
 # Headings that name the timeline only when the postmortem has no timeline heading of its own
 # (elsewhere they introduce the context).
 FALLBACK_ALIASES: dict[str, tuple[str, ...]] = {
