@@ -1,6 +1,8 @@
 """The `pmgen` command and `python -m pmgen`: Ctrl-C is one line and exit code 130, always.
 
-This module imports almost nothing before it takes over SIGINT, so that even an interruption
+SIGTERM (`kill`, a cancelled CI job, `timeout`, a service manager) stops pmgen the same way, so
+that its clean-up runs: no staging folder, spill file or temporary site is left behind. This
+module imports almost nothing before it takes over both signals, so that even an interruption
 while the rest of pmgen (click, Jinja, markdown-it…) is being imported ends cleanly.
 """
 
@@ -16,15 +18,20 @@ from pmgen.pauses import pause_point
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C
 
 
+STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    # A second Ctrl-C must not cut the clean-up short (a half-removed staging folder).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A second signal must not cut the clean-up short (a half-removed staging folder).
+    for stopping in STOPPING:
+        signal.signal(stopping, signal.SIG_IGN)
     raise Interrupted
 
 
 def run() -> None:
-    """Run the command line; on Ctrl-C, say "Interrupted." and exit with code 130."""
-    signal.signal(signal.SIGINT, _interrupt)
+    """Run the command line; on Ctrl-C or SIGTERM, say "Interrupted." and exit with code 130."""
+    for stopping in STOPPING:
+        signal.signal(stopping, _interrupt)
     try:
         pause_point("startup")
         from pmgen.cli import main

@@ -177,3 +177,47 @@ def test_no_progress_bar_in_pipes_or_ci(project: Path) -> None:
     code, _, terminal = on_a_terminal(project, CI="true")
     assert code == 0
     assert "pages" not in terminal
+
+
+@pytest.mark.parametrize("point", ["parse", "render", "write"])
+def test_sigterm_to_the_command_alone_cleans_up_like_ctrl_c(
+    tmp_path: Path, project: Path, point: str
+) -> None:
+    """A cancelled CI job or `timeout` signals pmgen's own process, not its group: the same
+    one line and exit code, and no staging folder, spill file or worker left behind."""
+    corpus(project / "postmortems", 60)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    marker = tmp_path / f"reached-{point}"
+    env = environment(
+        project,
+        PMGEN_PAUSE_AT=point,
+        PMGEN_PAUSE_FILE=str(marker),
+        PMGEN_PAUSE_SECONDS="30",
+        TMPDIR=str(scratch),
+    )
+    process = subprocess.Popen(
+        [*COMMAND, "build", "--no-cache"],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert marker.exists(), f"never reached {point}: {process.communicate()}"
+        process.terminate()  # SIGTERM, to this one process
+        stdout, stderr = process.communicate(timeout=WAIT_SECONDS)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert (process.returncode, stdout, stderr) == (130, "", "Interrupted.\n")
+    assert not (project / "site").exists()
+    assert leftovers(project) == []
+    assert sorted(path.name for path in scratch.iterdir()) == []

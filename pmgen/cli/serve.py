@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
 
 from pmgen.cli.common import config_option, plural, printed, reported, src_option
-from pmgen.errors import Interrupted
 
 if TYPE_CHECKING:
     from pmgen.commands.live import LiveSite, Step
@@ -71,8 +68,8 @@ def serve(
     folder = live.temporary_folder()
     site = LiveSite(folder, cwd, config_file, source, drafts, strict)
     session = live.Session(site)
-    # SIGTERM (a service manager, `kill`, CI) stops like Ctrl-C: the temporary site goes too.
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    # SIGTERM (a service manager, `kill`, CI) stops like Ctrl-C (pmgen/__main__.py): the
+    # temporary site goes too.
     try:
         live.rebuild(session, None, _report(site, first=True))
         server = live.start_server(session, host, port)
@@ -95,13 +92,6 @@ def serve(
     finally:
         site.close()
         live.remove_folder(folder)
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _terminated(signum: int, frame: FrameType | None) -> None:
-    # Like Ctrl-C: "Interrupted.", exit code 130, the clean-up runs once (a second one waits).
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise Interrupted
 
 
 def _report(site: LiveSite, first: bool) -> Callable[[Step, float], None]:

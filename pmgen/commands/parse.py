@@ -161,11 +161,17 @@ _FORK_HOOKED: list[bool] = []
 
 def _leave_ctrl_c_to_the_parent() -> None:
     """Worker processes ignore SIGINT (a Ctrl-C reaches the whole process group): the main
-    process stops the pool, and no worker prints a traceback of its own. Set in the child
+    process stops the pool, and no worker prints a traceback of its own; SIGTERM simply ends
+    a worker (the parent's handler, inherited by fork, would raise in it). Set in the child
     right after fork, before it runs any code that a signal could interrupt."""
     if not _FORK_HOOKED:
-        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        os.register_at_fork(after_in_child=_worker_signals)
         _FORK_HOOKED.append(True)
+
+
+def _worker_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _start_worker(config: Config, cwd: Path, render: bool, store: Path | None) -> None:
