@@ -79,9 +79,13 @@ def file_stamp(path: Path | str) -> Stamp | None:
     """A file's size and modification time, None when it is absent or unreadable: the cheap
     fingerprint that tells whether a file may have changed (content hashes decide after)."""
     try:
-        info = os.stat(path)
+        return stamp_of(os.stat(path))
     except OSError:
         return None
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    """The stamp of a file whose status is already at hand (a directory listing's)."""
     return (info.st_size, info.st_mtime_ns)
 
 

@@ -292,3 +292,20 @@ def test_an_edit_of_prose_rewrites_its_page_only(project: Project) -> None:
     cold = project.root / "cold"
     assert project.build(cold, cache=False).ok
     assert tree(site) == tree(cold)
+
+
+def test_the_no_op_check_sees_nested_files_and_skips_dot_folders(project: Project) -> None:
+    """What decides "Up to date": any file under the content folder, however deep (an image
+    beside a postmortem's own folder), but nothing under a dot-folder (an editor's swap files)."""
+    nested = project.content / "2022" / "images"
+    nested.mkdir(parents=True)
+    (nested / "graphe.png").write_bytes(b"\x89PNG first")
+    hidden = project.content / ".brouillons"
+    hidden.mkdir()
+    (hidden / "notes.md").write_text("# pas encore", encoding="utf-8")
+    project.check()
+    assert project.build(project.root / "site").up_to_date
+    (hidden / "notes.md").write_text("# toujours pas", encoding="utf-8")
+    assert project.build(project.root / "site").up_to_date
+    (nested / "graphe.png").write_bytes(b"\x89PNG second, longer")
+    assert not project.build(project.root / "site").up_to_date

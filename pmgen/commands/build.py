@@ -6,12 +6,12 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmgen.cache import Cache, digest, file_stamp, open_cache
+from pmgen.cache import Cache, Stamp, digest, open_cache, stamp_of
 from pmgen.config import Config
 from pmgen.diagnostics import Diagnostic
 from pmgen.pages.theme import theme_folder
@@ -276,12 +276,34 @@ def _fingerprint(
     # Size and modification time stand for content here (as make does): reading every file
     # would cost more than the no-op build itself. Anything that changed is parsed by content.
     for folder in (options.source, theme_folder(), config.root / "templates"):
-        if not folder.is_dir():
-            continue
-        for base, folders, files in os.walk(folder):
-            folders[:] = sorted(name for name in folders if not name.startswith("."))
-            for name in sorted(files):
-                if name.startswith("."):
-                    continue
-                parts.append(f"{base}/{name}:{file_stamp(os.path.join(base, name))}")
+        if folder.is_dir():
+            parts += _stamps(str(folder))
     return digest(*parts)
+
+
+def _stamps(folder: str) -> Iterator[str]:
+    """`path:stamp` for every file under `folder`, dot-files and dot-folders aside, in name
+    order; folders reached through a symbolic link are not entered (as `os.walk` does not)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=_name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()  # the file type comes with the listing: no system call
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not entry.is_symlink():
+                yield from _stamps(entry.path)
+            continue
+        try:
+            stamp: Stamp | None = stamp_of(entry.stat())
+        except OSError:
+            stamp = None
+        yield f"{entry.path}:{stamp}"
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
