@@ -34,6 +34,8 @@ THEME_WORDS: dict[str, dict[str, str]] = {
         "figures": "Durées",
         "figure_impact": "Impact",
         "figure_close": "Clôture",
+        # The industry's English abbreviations, expanded in English (marked `lang="en"` on
+        # the page so that a French screen reader says them right); defined in French below.
         "abbr_ttd": "TTD",
         "abbr_ttm": "TTM",
         "abbr_ttr": "TTR",
