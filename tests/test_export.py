@@ -158,3 +158,25 @@ def test_index_json_refuses_a_value_json_cannot_hold() -> None:
     """NaN is not JSON (PM106 keeps it out of the front matter); never write it silently."""
     with pytest.raises(ValueError):
         records_json([{"ratio": float("nan")}])
+
+
+@pytest.mark.parametrize("before", [["export"], ["lint"], ["build"]])
+def test_export_with_a_warm_cache_gives_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: list[str]
+) -> None:
+    """Lint caches reduced results without the postmortem: export must not take those (it
+    printed an empty list once the cache was warm)."""
+    content = project(tmp_path)
+    (tmp_path / "pmgen.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    cold = CliRunner().invoke(main, ["export", "--no-cache"])
+    assert cold.exit_code == 0, cold.output
+    assert len(json.loads(cold.stdout)["postmortems"]) == 1
+    warmed = CliRunner().invoke(main, [*before, str(content)] if before != ["build"] else before)
+    assert warmed.exit_code in (0, 1), warmed.output
+    assert (tmp_path / ".pmgen-cache").is_dir()
+    for _ in range(2):
+        warm = CliRunner().invoke(main, ["export"])
+        assert warm.exit_code == 0, warm.output
+        assert warm.stdout == cold.stdout
+        assert "binary.md" in warm.stderr and "PM001" in warm.stderr

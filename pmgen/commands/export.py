@@ -39,7 +39,7 @@ def export_records(
     their findings returned."""
     if output_format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {output_format!r}")
-    run = parse_files(paths, config, cwd, cache=cache)
+    run = parse_files(paths, config, cwd, cache=cache, whole=True)
     usable = [item.postmortem for item in run.results if item.postmortem is not None]
     chosen = [p for p in usable if drafts or not p.fields.is_draft]
     unreadable = sort_diagnostics(

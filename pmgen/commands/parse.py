@@ -75,10 +75,13 @@ def parse_files(
     render: bool = False,
     used: set[str] | None = None,
     store: Path | None = None,
+    whole: bool = False,
 ) -> ParseRun:
     """Read, parse and check every Markdown file under `paths` (restricted to `only`); with
     `render`, also render each one, its body and timeline chart going to the `store` (a cache
-    file, see `StoredFragments`). `used` collects the cache keys in use."""
+    file, see `StoredFragments`). Results taken from the cache are lint's reduced ones (no
+    postmortem) unless `render` or `whole` asks for the postmortems. `used` collects the cache
+    keys in use."""
     found = [
         (path, _content_root(path, root, config))
         for path, root in discover(paths, config.exclude)
@@ -94,7 +97,7 @@ def parse_files(
         keys[path] = key
         if used is not None:
             used.add(key)
-        cached = _from_cache(cache, key, render) if cache is not None else None
+        cached = _from_cache(cache, key, render, whole) if cache is not None else None
         if cached is not None:
             results[path] = cached
     todo = [(path, root, keys.get(path, "")) for path, root in found if path not in results]
@@ -111,12 +114,13 @@ def parse_files(
     return ParseRun([results[path] for path, _ in found], processes, fallback)
 
 
-def _from_cache(cache: Cache, key: str, render: bool) -> FileResult | None:
-    """A cached result whose dependencies still hold: rendered ones for a build, any for lint."""
-    for space in ("file",) if render else ("lint", "file"):
+def _from_cache(cache: Cache, key: str, render: bool, whole: bool) -> FileResult | None:
+    """A cached result whose dependencies still hold: a rendered one for a build or for whoever
+    needs the postmortem (a lint-only one has none), any for lint."""
+    for space in ("file",) if render or whole else ("lint", "file"):
         cached = cache.get(space, key)
         if _usable(cached):
-            return cached[0] if render else cached[0].lint_only()
+            return cached[0] if render or whole else cached[0].lint_only()
     return None
 
 
