@@ -309,3 +309,19 @@ def test_the_no_op_check_sees_nested_files_and_skips_dot_folders(project: Projec
     assert project.build(project.root / "site").up_to_date
     (nested / "graphe.png").write_bytes(b"\x89PNG second, longer")
     assert not project.build(project.root / "site").up_to_date
+
+
+def test_a_new_base_url_on_the_command_line_rewrites_feed_and_sitemap(project: Project) -> None:
+    """`--base-url` overrides the configuration without changing it: the listings' cache key
+    must still see it (the sitemap kept the first URL), and without one they go."""
+    config = build_config({}, project.root, None)
+    for url in ("https://a.example/x", "https://b.example/y", ""):
+        for out, cache in ((project.root / "site", True), (project.root / "cold", False)):
+            options = BuildOptions(
+                source=project.content, output=out, site_url=url, cache=cache, search=False
+            )
+            assert build_site(config, options, project.root, TODAY).ok
+        assert tree(project.root / "site") == tree(project.root / "cold")
+        shutil.rmtree(project.root / "cold")
+        sitemap = project.root / "site" / "sitemap.xml"
+        assert (url in sitemap.read_text()) if url else not sitemap.exists()

@@ -161,7 +161,10 @@ def _stages(
     context = render_context(config, cwd)
     previous = reusable.page_keys if reusable else {}
     plan = plan_pages(library, rendered, stored, site, context, previous)
-    listings = listings_key(library, plan.summaries, digest(context, str(options.updated)))
+    # The site's settings too: `--base-url` changes the feed and sitemap, not the config.
+    listings = listings_key(
+        library, plan.summaries, digest(context, repr(site), str(options.updated))
+    )
     # An edit that changes nothing the listings show rewrites its own page only.
     same_listings = reusable is not None and reusable.listings == listings
     built = assemble(
