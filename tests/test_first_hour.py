@@ -449,3 +449,36 @@ def test_pyproject_packages_every_template_folder() -> None:
         if p.is_dir() and "__pycache__" not in p.parts
     }
     assert folders <= packages
+
+
+def test_a_reader_that_leaves_early_is_not_an_internal_error(tmp_path: Path) -> None:
+    """`pmgen build | head -1`: the pipe closes before pmgen's last line. No "internal error",
+    no traceback: exit 141 (128 + SIGPIPE, as shells report), the site built whole."""
+    import os
+    import subprocess
+
+    from realcli import COMMAND, environment
+
+    write(tmp_path / "pmgen.toml", "")
+    write(
+        tmp_path / "postmortems" / "2021-01-01-panne.md",
+        POSTMORTEM.format(title="Panne", date="2021-01-01"),
+    )
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader is gone before pmgen prints anything
+    try:
+        result = subprocess.run(
+            [*COMMAND, "build"],
+            cwd=tmp_path,
+            env=environment(tmp_path),
+            stdin=subprocess.DEVNULL,
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(writing)
+    assert result.returncode == 141, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "site" / "2021" / "01" / "01" / "panne" / "index.html").is_file()

@@ -18,6 +18,7 @@ from pmgen.lint.formatters import printable
 from pmgen.read.files import display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: what shells report for `yes | head`
 
 
 def reported(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,6 +33,11 @@ def reported(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader of our output left (`pmgen lint | head`): nothing more to print or
+            # say. Printing comes last, so what was written to disk is whole.
+            _silence_stdout()
+            sys.exit(EXIT_PIPE_CLOSED)
         except Exception as error:  # a bug: say so plainly, keep the exit code contract
             click.echo(
                 f"pmgen: internal error: {type(error).__name__}: {printable(str(error))}\n"
@@ -41,6 +47,17 @@ def reported(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_ERROR)
 
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so that the flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind sys.stdout (a test runner's)
+        pass
+    finally:
+        os.close(devnull)
 
 
 def printed(value: object) -> str:
