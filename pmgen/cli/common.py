@@ -35,7 +35,7 @@ def reported(command: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except BrokenPipeError:
             # The reader of our output left (`pmgen lint | head`): nothing more to print or
-            # say. Printing comes last, so what was written to disk is whole.
+            # say. Builds print after writing; publish prints before it pushes, and stops.
             _silence_stdout()
             sys.exit(EXIT_PIPE_CLOSED)
         except Exception as error:  # a bug: say so plainly, keep the exit code contract
