@@ -485,10 +485,45 @@ def test_checked_out_branch_is_refused(work: Path, remote: Path) -> None:
     assert git(remote, "for-each-ref") == ""
 
 
-def test_invalid_branch_name_is_refused(work: Path) -> None:
-    result = publish("--branch", "bad..name")
+@pytest.mark.parametrize("name", ["bad..name", "HEAD", "-x", "@{-1}", "a b", "x.lock"])
+def test_invalid_branch_name_is_refused(work: Path, remote: Path, name: str) -> None:
+    """Names git refuses for a branch, including those it takes as a ref (`HEAD` made every
+    later git command ambiguous) and shorthands it would expand (`@{-1}`)."""
+    git(work, "switch", "--quiet", "-c", "work")
+    result = publish("--branch", name)
     assert result.exit_code == 2
     assert "not a valid branch name" in result.stderr
+    assert git(remote, "for-each-ref") == ""
+    assert git(work, "for-each-ref", "--format=%(refname)").split() == [
+        "refs/heads/main",
+        "refs/heads/work",
+    ]
+
+
+def test_a_branch_that_holds_the_postmortems_is_refused(work: Path, remote: Path) -> None:
+    """`--branch main` from another branch would replace the sources with the site."""
+    git(work, "push", "--quiet", "origin", "main")
+    git(work, "switch", "--quiet", "-c", "work")
+    before = (tip(work, "main"), tip(remote, "main"))
+    result = publish("--branch", "main")
+    assert result.exit_code == 2, result.output
+    assert "holds this project's own files (pmgen.toml, postmortems)" in result.stderr
+    assert (tip(work, "main"), tip(remote, "main")) == before
+    assert publish().exit_code == 0  # gh-pages, a branch of its own, is fine
+    assert publish("--branch", "gh-pages").exit_code == 0
+
+
+def test_a_content_folder_outside_the_repository_is_uncommitted(
+    work: Path, remote: Path, tmp_path: Path
+) -> None:
+    """Files outside the repository cannot be compared with a commit: refused like changes."""
+    outside = tmp_path / "ailleurs"
+    write(outside / "2024-05-01-secret.md", CLEAN)
+    result = publish("--src", str(outside))
+    assert result.exit_code == 2
+    assert "(outside the repository)" in result.stderr
+    assert git(remote, "for-each-ref") == ""
+    assert publish("--src", str(outside), "--include-uncommitted").exit_code == 0
 
 
 # --- interruptions --------------------------------------------------------------------------

@@ -123,6 +123,8 @@ def prepare_publish(
                 "repository), or pass --include-uncommitted to publish them as they are."
             )
     parent_ref, parent = _parent(target, cwd)
+    if parent:
+        _refuse_a_branch_of_sources(options.branch, parent, config, source, cwd)
     # A CNAME already on the branch (GitHub's settings page writes one) survives a publish
     # without --cname: dropping it would silently take the custom domain down.
     cname = cname or (_kept_cname(parent, cwd) if parent else "")
@@ -183,12 +185,16 @@ def uncommitted_files(config: Config, source: Path, drafts: bool, cwd: Path) -> 
     watched = [source, config.root / "templates"]
     if config.source is not None:
         watched.append(config.source)
-    inside = [p.resolve() for p in watched if p.exists() and p.resolve().is_relative_to(top)]
+    existing = [p.resolve() for p in watched if p.exists()]
+    inside = [p for p in existing if p.is_relative_to(top)]
+    # Outside the repository nothing can be compared with a commit: say so, as for a change.
+    found = [
+        f"{display_path(p, cwd)} (outside the repository)" for p in existing if p not in inside
+    ]
     if not inside:
-        return []
+        return found
     paths = [str(p.relative_to(top)) or "." for p in inside]
     status = _git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths], top)
-    found: list[str] = []
     entries = iter(status.split("\0"))
     for entry in entries:
         if len(entry) < 4:
@@ -204,6 +210,30 @@ def uncommitted_files(config: Config, source: Path, drafts: bool, cwd: Path) -> 
         state = next((_STATES[c] for c in code if c in _STATES), "changed")
         found.append(f"{display_path(path, cwd)} ({state})")
     return found
+
+
+def _refuse_a_branch_of_sources(
+    branch: str, parent: str, config: Config, source: Path, cwd: Path
+) -> None:
+    """A branch whose last commit holds the project's configuration or content folder is the
+    project itself (`--branch main` by mistake): publishing would replace it with the site."""
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    own = [source, *([config.source] if config.source is not None else [])]
+    paths = [str(p.resolve().relative_to(top)) for p in own if p.resolve().is_relative_to(top)]
+    paths = [path for path in paths if path != "."]
+    if not paths:
+        return
+    held = [
+        name
+        for name in _git(["ls-tree", "--name-only", parent, "--", *paths], top).split("\n")
+        if name
+    ]
+    if held:
+        raise PmgenError(
+            f"branch {branch!r} holds this project's own files ({', '.join(held)}): "
+            "publishing would replace them with the built site. Publish to a branch of its "
+            "own (the default, gh-pages), or choose another with --branch."
+        )
 
 
 def _is_draft(path: Path, config: Config) -> bool:
@@ -260,7 +290,10 @@ def _target(options: PublishOptions, cwd: Path) -> _Target:
             f"`git remote add {options.remote} URL`, or choose another with --remote."
         )
     ref = f"refs/heads/{options.branch}"
-    if not options.branch or _run(["check-ref-format", ref], cwd).code != 0:
+    # `--branch` also refuses names git accepts as refs but not as branches (HEAD, -x), and
+    # expands shorthands (@{-1}): the name must come back unchanged.
+    named = _run(["check-ref-format", "--branch", options.branch], cwd) if options.branch else None
+    if named is None or named.code != 0 or named.stdout.strip() != options.branch:
         raise PmgenError(f"{options.branch!r} is not a valid branch name.")
     worktrees = _git(["worktree", "list", "--porcelain"], cwd).splitlines()
     if f"branch {ref}" in worktrees:
