@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pmgen.diagnostics import Severity
 from pmgen.errors import ConfigError
@@ -317,9 +320,9 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
         output=Path(os.path.abspath(root / _string(merged["output"], where, "output"))),
         lang=lang,
         exclude=tuple(_string_list(merged["exclude"], where, "exclude")),
-        site_url=_string(merged["site_url"], where, "site_url").rstrip("/"),
+        site_url=_site_url(_string(merged["site_url"], where, "site_url"), where),
         title=_string(merged["title"], where, "title"),
-        timezone=_string(merged["timezone"], where, "timezone"),
+        timezone=_timezone(_string(merged["timezone"], where, "timezone"), where),
         html=html,
         search=_boolean(merged["search"], where, "search"),
         sections=specs,
@@ -334,6 +337,45 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
         ),
         severities=_severity_scale(merged.get("severities", {}), where),
     )
+
+
+def site_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the address a site is served at, or None: an absolute http(s) URL
+    (the feed and sitemap link with it). Shared by the configuration and `--base-url`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return (
+            f"must be an absolute http(s) URL such as https://example.org/postmortems, not {url!r}"
+        )
+    if parts.query or parts.fragment or any(c.isspace() for c in url):
+        return f"must be a plain address, without spaces, `?` or `#`, not {url!r}"
+    return None
+
+
+def _site_url(url: str, where: str) -> str:
+    problem = site_url_problem(url) if url else None  # empty: not set (publish asks for it)
+    if problem:
+        raise ConfigError(f"{where}: `site_url` {problem}.")
+    return url.rstrip("/")
+
+
+_OFFSET_ZONE = re.compile(r"UTC[+-]\d{2}:\d{2}")
+
+
+def _timezone(name: str, where: str) -> str:
+    """An IANA zone, `UTC` or `UTC+02:00` (the forms front matter accepts)."""
+    if name == "UTC" or _OFFSET_ZONE.fullmatch(name):
+        return name
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        raise ConfigError(
+            f"{where}: `timezone` must be a time zone such as Europe/Paris, UTC or UTC+02:00, "
+            f"not {name!r}.{hint}"
+        ) from None
 
 
 def _severity_scale(raw: Mapping[str, Any], where: str) -> SeverityScale:

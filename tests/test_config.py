@@ -503,3 +503,38 @@ def test_aliases_add_words_to_the_default_levels(tmp_path: Path) -> None:
     scale = load_config(tmp_path).severities
     assert scale.aliases["SEV1"] == ("P1", "critical", "critique", "majeur")
     assert (scale.level("Majeur"), scale.level("high")) == ("SEV1", "SEV2")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "notaurl",
+        "ftp://files.example.org",
+        "/postmortems",
+        "https://",
+        "https://a.org/x?y=1",
+        "https://a.org/#top",
+        "https://a.org/pm x",
+    ],
+)
+def test_site_url_must_be_an_absolute_http_address(tmp_path: Path, url: str) -> None:
+    """Caught where it is written, not at publish time (feed and sitemap linked to `notaurl/`)."""
+    message = config_error(tmp_path, f'site_url = "{url}"\n')
+    assert "`site_url`" in message and repr(url) in message
+
+
+@pytest.mark.parametrize(
+    ("zone", "hint"),
+    [("Mars/Olympus", ""), ("Europe/Pari", "Did you mean `Europe/Paris`?"), ("../../etc", "")],
+)
+def test_timezone_must_be_a_known_zone(tmp_path: Path, zone: str, hint: str) -> None:
+    """As front matter's `timezone` is (PM103 there); the configuration's is an error."""
+    message = config_error(tmp_path, f'timezone = "{zone}"\n')
+    assert "`timezone`" in message and repr(zone) in message and hint in message
+
+
+@pytest.mark.parametrize("zone", ["UTC", "UTC+05:30", "America/Los_Angeles", "Asia/Kolkata"])
+def test_timezones_that_front_matter_accepts_are_accepted(tmp_path: Path, zone: str) -> None:
+    write(tmp_path / "pmgen.toml", f'timezone = "{zone}"\nsite_url = "https://a.org/pm/"\n')
+    config = load_config(tmp_path)
+    assert (config.timezone, config.site_url) == (zone, "https://a.org/pm")

@@ -11,11 +11,12 @@ from typing import Any
 import click
 import pytest
 import yaml
+from click.testing import CliRunner
 from realcli import POSTMORTEM, git, pmgen, tree, write
 
 from pmgen.__main__ import EXIT_INTERRUPTED
 from pmgen.cli import main
-from pmgen.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from pmgen.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_PIPE_CLOSED
 from pmgen.config import DEFAULTS, FREE_TABLES, build_config
 from pmgen.configdoc import HELP, commented_config
 
@@ -433,9 +434,9 @@ def test_the_readme_exit_code_table_is_the_code() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = dict(re.findall(r"^\| `(\d+)` \| (.+?) \|$", readme, flags=re.MULTILINE))
     assert sorted(int(code) for code in table) == sorted(
-        {EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED}
+        {EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED}
     )
-    assert EXIT_INTERRUPTED == 130
+    assert (EXIT_INTERRUPTED, EXIT_PIPE_CLOSED) == (130, 141)
 
 
 def test_pyproject_packages_every_template_folder() -> None:
@@ -479,6 +480,27 @@ def test_a_reader_that_leaves_early_is_not_an_internal_error(tmp_path: Path) -> 
         )
     finally:
         os.close(writing)
-    assert result.returncode == 141, result.stderr
+    assert result.returncode == EXIT_PIPE_CLOSED, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "site" / "2021" / "01" / "01" / "panne" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "projet", "--site-url", "notaurl"],
+        ["build", "--base-url", "ftp://x"],
+        ["build", "--base-url", "/postmortems"],
+        ["publish", "--base-url", "example.org"],
+    ],
+)
+def test_a_site_address_that_is_not_an_absolute_url_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    write(tmp_path / "pmgen.toml", "")
+    (tmp_path / "postmortems").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "must be an absolute http(s) URL" in result.output
+    assert not (tmp_path / "projet").exists() and not (tmp_path / "site").exists()

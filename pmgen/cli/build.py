@@ -13,6 +13,7 @@ import click
 from pmgen.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    checked_url,
     config_option,
     drafts_option,
     missing_content,
@@ -39,7 +40,11 @@ SHOWN_FINDINGS = 5
     type=click.Path(path_type=Path),
     help="Output folder (default: `output` in the configuration, site/).",
 )
-@click.option("--base-url", help="Absolute URL the site is published at (overrides site_url).")
+@click.option(
+    "--base-url",
+    callback=checked_url,
+    help="Absolute URL the site is published at (overrides site_url).",
+)
 @drafts_option
 @strict_option
 @click.option(

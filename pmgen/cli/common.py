@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from pmgen.config import Config, load_config
+from pmgen.config import Config, load_config, site_url_problem
 from pmgen.errors import PmgenError
 from pmgen.lint.formatters import printable
 from pmgen.read.files import display_path
@@ -64,6 +64,14 @@ def printed(value: object) -> str:
     """A message or path as printed: control characters escaped, its own line breaks kept
     (a file name cannot inject a line, a `::error` command or a terminal sequence)."""
     return printable(str(value), keep="\n")
+
+
+def checked_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A `--base-url`/`--site-url` value: empty, or an absolute http(s) address."""
+    problem = site_url_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
 
 
 config_option = click.option(

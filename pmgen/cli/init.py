@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pmgen.cli.common import reported
+from pmgen.cli.common import checked_url, reported
 from pmgen.commands.init import WORKFLOW, InitOptions, InitResult, init_project
 from pmgen.read.files import display_path
 
@@ -29,6 +29,7 @@ FIRST_TITLE = {"fr": "Panne de la base de données", "en": "Database outage"}
     "--site-url",
     metavar="URL",
     default="",
+    callback=checked_url,
     help="Absolute URL the site will be served at (publish needs it; can be set later).",
 )
 @click.option("--example", is_flag=True, help="Add one example postmortem to read, then delete.")

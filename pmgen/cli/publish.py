@@ -11,6 +11,7 @@ import click
 from pmgen.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    checked_url,
     config_option,
     drafts_option,
     plural,
@@ -30,7 +31,11 @@ from pmgen.lint.formatters import format_text
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
 @click.option("--message", "-m", help="Commit message (default: Publish postmortems (pmgen X)).")
 @click.option("--cname", metavar="DOMAIN", help="Write a CNAME file for a custom domain.")
-@click.option("--base-url", help="Absolute URL the site is published at (overrides site_url).")
+@click.option(
+    "--base-url",
+    callback=checked_url,
+    help="Absolute URL the site is published at (overrides site_url).",
+)
 @src_option
 @drafts_option
 @strict_option

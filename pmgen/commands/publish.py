@@ -14,12 +14,11 @@ import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pmgen import __version__
 from pmgen.commands.build import BuildOptions, BuildResult, build_site
 from pmgen.commands.git import git_output, run_git
-from pmgen.config import Config
+from pmgen.config import Config, site_url_problem
 from pmgen.errors import PmgenError
 from pmgen.pauses import pause_point
 from pmgen.processes import Finished
@@ -253,12 +252,9 @@ def _checked_site_url(site_url: str) -> str:
             "feed and sitemap need absolute links). Set `site_url = "
             '"https://example.org/postmortems"` in pmgen.toml, or pass --base-url.'
         )
-    parts = urlsplit(site_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PmgenError(
-            f"`site_url` must be an absolute http(s) URL such as "
-            f"https://example.org/postmortems, not {site_url!r}."
-        )
+    problem = site_url_problem(site_url)
+    if problem:
+        raise PmgenError(f"`site_url` {problem}.")
     return site_url.rstrip("/")
 
 
