@@ -504,3 +504,25 @@ def test_a_site_address_that_is_not_an_absolute_url_is_a_usage_error(
     assert result.exit_code == EXIT_ERROR, result.output
     assert "must be an absolute http(s) URL" in result.output
     assert not (tmp_path / "projet").exists() and not (tmp_path / "site").exists()
+
+
+def test_init_inside_another_project_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """A new pmgen.toml would take over from the configuration already in force here or
+    above (content folder, language): the postmortems there would silently leave the site."""
+    write(tmp_path / "pyproject.toml", '[tool.pmgen]\ncontent = "docs/pm"\nlang = "en"\n')
+    before = tree(tmp_path)
+    for folder in (".", "docs", "docs/pm/nouveau"):
+        result = pmgen(tmp_path, "init", folder)
+        assert result.returncode == 2, result.stdout
+        assert "already configures a pmgen project" in result.stderr
+        assert "pyproject.toml" in result.stderr
+    assert tree(tmp_path) == before
+    assert pmgen(tmp_path / "..", "init", str(tmp_path / "ailleurs")).returncode == 2
+
+
+def test_init_checks_every_folder_before_writing_anything(tmp_path: Path) -> None:
+    write(tmp_path / "projet" / "postmortems", "a file where the content folder goes\n")
+    result = pmgen(tmp_path, "init", "projet")
+    assert result.returncode == 2
+    assert "postmortems is a file where `pmgen init` needs a folder" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "projet").iterdir()) == ["postmortems"]

@@ -452,3 +452,59 @@ def test_site_template_overrides_the_theme(runner: CliRunner, project: Path) -> 
     english_text = english.read_text(encoding="utf-8")
     assert "Gabarit" not in english_text
     assert "started_at:" in english_text
+
+
+def test_titles_without_latin_letters_are_numbered_not_refused(
+    project: Path, runner: CliRunner
+) -> None:
+    """Every such title slugs to the fallback: a second one the same day must still work."""
+    shown = []
+    for title in ("Сбой базы данных", "数据库故障", "Σφάλμα"):
+        result = runner.invoke(main, ["new", title, "--date", DAY])
+        assert result.exit_code == 0, result.output
+        shown.append(result.stdout.strip())
+    assert shown == [
+        f"pm/{DAY}-sans-titre.md",
+        f"pm/{DAY}-sans-titre-2.md",
+        f"pm/{DAY}-sans-titre-3.md",
+    ]
+    assert 'title: "数据库故障"' in (project / shown[1]).read_text(encoding="utf-8")
+    again = runner.invoke(main, ["new", "Panne", "--date", DAY])
+    assert again.exit_code == 0
+    assert runner.invoke(main, ["new", "Panne", "--date", DAY]).exit_code == 1  # a real repeat
+
+
+def test_a_title_with_a_control_character_is_refused_and_line_breaks_are_folded(
+    project: Path, runner: CliRunner
+) -> None:
+    """An escape sequence pasted from a terminal made a draft that stopped every build."""
+    refused = runner.invoke(main, ["new", "Esc\x1b[31mrouge", "--date", DAY])
+    assert refused.exit_code == 2 and "U+001B" in refused.stderr
+    assert not (project / "pm").exists() or not any((project / "pm").iterdir())
+    folded = runner.invoke(main, ["new", "Deux\nlignes\t ici", "--date", DAY])
+    assert folded.exit_code == 0, folded.output
+    written = (project / folded.stdout.strip()).read_text(encoding="utf-8")
+    assert 'title: "Deux lignes ici"' in written
+
+
+def test_new_refuses_the_output_folder_and_notes_a_folder_outside_the_content(
+    project: Path, runner: CliRunner
+) -> None:
+    inside_site = runner.invoke(main, ["new", "Panne", "--dir", "site/2021"])
+    assert inside_site.exit_code == 2 and "inside the output folder" in inside_site.stderr
+    assert not (project / "site").exists()
+    typo = runner.invoke(main, ["new", "Panne", "--dir", "p"])  # meant pm/
+    assert typo.exit_code == 0
+    assert "outside the content folder (pm/)" in typo.stderr
+    nested = runner.invoke(main, ["new", "Autre", "--dir", "pm/2021"])
+    assert nested.exit_code == 0 and nested.stderr == ""
+
+
+def test_a_system_refusal_is_a_message_not_an_internal_error(
+    project: Path, runner: CliRunner
+) -> None:
+    """`--dir` through a file: the system says "Not a directory"; pmgen says where."""
+    result = runner.invoke(main, ["new", "Panne", "--dir", "pmgen.toml/sous-dossier"])
+    assert result.exit_code == 2
+    assert "pmgen.toml" in result.stderr and "Not a directory" in result.stderr
+    assert "internal error" not in result.stderr

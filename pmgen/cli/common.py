@@ -38,6 +38,11 @@ def reported(command: Callable[..., Any]) -> Callable[..., Any]:
             # say. Builds print after writing; publish prints before it pushes, and stops.
             _silence_stdout()
             sys.exit(EXIT_PIPE_CLOSED)
+        except OSError as error:
+            # The system refused (read-only disk, a file where a folder must be, no space):
+            # not a bug of pmgen's, so no "please report"; the path and the reason.
+            click.echo(f"pmgen: {printed(_system_error(error))}", err=True)
+            sys.exit(EXIT_ERROR)
         except Exception as error:  # a bug: say so plainly, keep the exit code contract
             click.echo(
                 f"pmgen: internal error: {type(error).__name__}: {printable(str(error))}\n"
@@ -47,6 +52,13 @@ def reported(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_ERROR)
 
     return wrapper
+
+
+def _system_error(error: OSError) -> str:
+    """`path: reason` (both paths of a rename), as the system gave them."""
+    reason = error.strerror or str(error)
+    names = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    return f"{' → '.join(names)}: {reason}" if names else reason
 
 
 def _silence_stdout() -> None:

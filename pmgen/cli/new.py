@@ -77,3 +77,11 @@ def new(
         click.echo(f"pmgen: {printed(error)}", err=True)
         sys.exit(EXIT_FINDINGS)
     click.echo(printed(display_path(path, Path.cwd())))
+    if not path.resolve().is_relative_to(config.content.resolve()):
+        # A typo in --dir (`postmortem`) would otherwise make a postmortem no build ever sees.
+        content = display_path(config.content, Path.cwd())
+        click.echo(
+            f"note: this is outside the content folder ({printed(content)}/): `pmgen build` "
+            "will not see it unless you move it there (or build with --src).",
+            err=True,
+        )

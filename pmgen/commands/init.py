@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pmgen.config import DEFAULTS
+from pmgen.config import DEFAULTS, find_config_file
 from pmgen.configdoc import commented_config
 from pmgen.errors import PmgenError
 from pmgen.pages.theme import theme_folder
@@ -61,9 +61,14 @@ def init_project(options: InitOptions) -> InitResult:
     folder = options.folder
     if folder.exists() and not folder.is_dir():
         raise PmgenError(f"{folder} is a file; `pmgen init` needs a folder (or a new name).")
+    _refuse_a_project_inside_another(folder)
+    files = starter_files(options)
+    # Checked before anything is written: a file where a folder must go stops init whole.
+    for relative in (*(name for name, _ in files), f"{CONTENT}/"):
+        _check_folders_on_the_way(folder, relative)
     created: list[Path] = []
     kept: list[Path] = []
-    for relative, text in starter_files(options):
+    for relative, text in files:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -82,6 +87,40 @@ def init_project(options: InitOptions) -> InitResult:
         (content / ".gitkeep").touch()
         created.append(content)
     return InitResult(folder, tuple(created), tuple(kept), _advice(folder))
+
+
+def _refuse_a_project_inside_another(folder: Path) -> None:
+    """A configuration that already applies here (a `[tool.pmgen]` in this folder, or any
+    above it) would be shadowed by a new pmgen.toml, silently moving the content folder and
+    language; this folder's own pmgen.toml is a re-run, which is fine."""
+    start = next((f for f in (folder, *folder.parents) if f.is_dir()), folder)
+    found = find_config_file(start)
+    if found is None:
+        return
+    path = found[0].resolve()
+    if path == (folder / "pmgen.toml").resolve():
+        return
+    where = "here" if path.parent == folder.resolve() else f"in {path.parent}"
+    raise PmgenError(
+        f"{path} already configures a pmgen project {where}: a new pmgen.toml in {folder} "
+        "would take over from it (another content folder, language and settings). Work in "
+        "that project (every pmgen command finds it from any subfolder), or run `pmgen init` "
+        "outside it."
+    )
+
+
+def _check_folders_on_the_way(folder: Path, relative: str) -> None:
+    """Every folder `relative` needs is a folder or absent (then init creates it)."""
+    parts = Path(relative).parts
+    needed = parts if relative.endswith("/") else parts[:-1]
+    path = folder
+    for part in needed:
+        path = path / part
+        if path.exists() and not path.is_dir():
+            raise PmgenError(
+                f"{path} is a file where `pmgen init` needs a folder; rename or remove it, "
+                "then run `pmgen init` again (nothing was written)."
+            )
 
 
 def _advice(folder: Path) -> tuple[str, ...]:
