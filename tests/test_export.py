@@ -180,3 +180,29 @@ def test_export_with_a_warm_cache_gives_the_same_records(
         assert warm.exit_code == 0, warm.output
         assert warm.stdout == cold.stdout
         assert "binary.md" in warm.stderr and "PM001" in warm.stderr
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(tmp_path: Path) -> None:
+    """A title `=HYPERLINK(…)` opened in a spreadsheet would be a formula; it is text."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    hostile = ENGLISH.replace(
+        "# Checkout errors on March 3, 2023", '# =HYPERLINK("http://x.example","Click") 2023-03-03'
+    )
+    (content / "checkout.md").write_text(hostile, encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", str(content), "--no-cache", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["title"].startswith("'=HYPERLINK(")
+    assert not any(value.startswith(("=", "+", "@")) for value in row.values())
+
+
+def test_export_of_a_missing_folder_is_an_error_and_leaves_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args in (["export"], ["export", "absent"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "--src" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -123,8 +123,9 @@ def shown(path: Path, cwd: Path, root: Path) -> str:
     return printed(path)
 
 
-def missing_content(folder: Path, config: Config) -> PmgenError:
-    """The error for a content folder that is not there, saying where pmgen looked and why."""
+def missing_content(folder: Path, config: Config, other: str = "pass --src") -> PmgenError:
+    """The error for a content folder that is not there, saying where pmgen looked and why;
+    `other` is the command's own way to name another folder."""
     where = shown(folder, Path.cwd(), config.root)
     found = (
         f"the configuration is {shown(config.source, Path.cwd(), config.root)}"
@@ -132,7 +133,7 @@ def missing_content(folder: Path, config: Config) -> PmgenError:
         else "no pmgen.toml was found here or above"
     )
     return PmgenError(
-        f"no content folder {where}/ ({found}). Run pmgen inside your project, pass --src, "
+        f"no content folder {where}/ ({found}). Run pmgen inside your project, {other}, "
         "or start a project with `pmgen init`."
     )
 

@@ -9,8 +9,16 @@ from pathlib import Path
 import click
 
 from pmgen.cache import open_cache
-from pmgen.cli.common import EXIT_OK, config_option, project_config, reported
+from pmgen.cli.common import (
+    EXIT_OK,
+    config_option,
+    missing_content,
+    printed,
+    project_config,
+    reported,
+)
 from pmgen.commands.export import FORMATS, export_records
+from pmgen.errors import PmgenError
 
 
 @click.command()
@@ -37,6 +45,12 @@ def export(
     """Print the postmortems' data (default: the configured content folder)."""
     config = project_config(config_file)
     targets = list(paths) or [config.content]
+    # Checked before the cache is opened: a mistaken folder leaves no .pmgen-cache/ behind.
+    if not paths and not config.content.is_dir():
+        raise missing_content(config.content, config, "name the files or folders to export")
+    for path in paths:
+        if not path.exists():
+            raise PmgenError(f"{printed(path)}: no such file or folder.")
     cache = open_cache(config.root, enabled=not no_cache)
     try:
         result = export_records(targets, config, Path.cwd(), output_format, drafts, cache)

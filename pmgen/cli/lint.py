@@ -81,7 +81,7 @@ def lint(
     """Check postmortems (default: the configured content folder)."""
     config = project_config(config_file)
     if not paths and not config.content.is_dir():
-        raise missing_content(config.content, config)
+        raise missing_content(config.content, config, "name the files or folders to lint")
     targets = list(paths) or [config.content]
     only = changed_paths(changed_since, Path.cwd()) if changed_since else None
     least = Severity.parse(min_severity) if min_severity else None

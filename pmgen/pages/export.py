@@ -184,8 +184,17 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return _inert(";".join(str(v) for v in value))
+    return _inert(value) if isinstance(value, str) else str(value)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet would run as a formula (`=HYPERLINK(…)` in a title) starts with an
+    apostrophe, which spreadsheets take as "this is text" (OWASP's advice for CSV)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def index_json(library: Library) -> OutputFile:
