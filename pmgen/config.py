@@ -420,6 +420,8 @@ def _check_inside(content: Path, root: Path, where: str) -> None:
             f"it outside the project, to {content.resolve()}. Replace the link by the folder, "
             "or name the folder outside the project in `content`."
         )
+    if content.exists() and not content.is_dir():
+        raise ConfigError(f"{where}: `content` names {written}, which is a file, not a folder.")
 
 
 def _severity(value: Any, where: str, key: str) -> Severity:

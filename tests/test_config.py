@@ -538,3 +538,9 @@ def test_timezones_that_front_matter_accepts_are_accepted(tmp_path: Path, zone: 
     write(tmp_path / "pmgen.toml", f'timezone = "{zone}"\nsite_url = "https://a.org/pm/"\n')
     config = load_config(tmp_path)
     assert (config.timezone, config.site_url) == (zone, "https://a.org/pm")
+
+
+def test_content_that_names_a_file_is_an_error(tmp_path: Path) -> None:
+    """`content = "pmgen.toml"`: `pmgen new` then failed with "File exists"."""
+    message = config_error(tmp_path, 'content = "pmgen.toml"\n')
+    assert "`content` names" in message and "is a file, not a folder" in message
