@@ -526,3 +526,14 @@ def test_init_checks_every_folder_before_writing_anything(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "postmortems is a file where `pmgen init` needs a folder" in result.stderr
     assert sorted(p.name for p in (tmp_path / "projet").iterdir()) == ["postmortems"]
+
+
+def test_init_again_advises_from_the_project_s_own_settings(tmp_path: Path) -> None:
+    """Run again without options: the next commands follow the project's language and
+    site_url, not the command's defaults (it advised `--base-url` to a project that had one)."""
+    first = pmgen(tmp_path, "init", "p", "--lang", "en", "--site-url", "https://a.example/pm")
+    assert first.returncode == 0, first.stderr
+    again = pmgen(tmp_path, "init", "p")
+    assert again.returncode == 0, again.stderr
+    assert 'pmgen new "Database outage"' in again.stdout
+    assert "  pmgen publish\n" in again.stdout and "--base-url" not in again.stdout

@@ -9,6 +9,8 @@ import click
 
 from pmgen.cli.common import checked_url, reported
 from pmgen.commands.init import WORKFLOW, InitOptions, InitResult, init_project
+from pmgen.config import load_config
+from pmgen.errors import PmgenError
 from pmgen.read.files import display_path
 
 FIRST_TITLE = {"fr": "Panne de la base de données", "en": "Database outage"}
@@ -41,6 +43,11 @@ def init(folder: Path, lang: str, site_url: str, example: bool) -> None:
     workflow (lint pull requests, publish main) and .pre-commit-config.yaml.
     """
     result = init_project(InitOptions(folder.resolve(), lang, site_url, example))
+    try:  # run again on a project: its own settings, not this command's defaults, decide
+        settled = load_config(result.folder)
+        lang, site_url = settled.lang, settled.site_url
+    except PmgenError:
+        pass  # a pmgen.toml already there and broken: the next command will say so
     _report(result, lang, bool(site_url))
 
 
