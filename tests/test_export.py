@@ -49,7 +49,7 @@ def project(tmp_path: Path) -> Path:
 def test_export_prints_the_records_as_json(tmp_path: Path) -> None:
     content = project(tmp_path)
     result = CliRunner().invoke(main, ["export", str(content), "--no-cache"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # binary.md is left out: a PM001 error
     document = json.loads(result.stdout)
     assert document["schema_version"] == SCHEMA_VERSION
     [record] = document["postmortems"]  # the draft is left out, the binary file too
@@ -106,7 +106,7 @@ def test_export_csv_has_one_row_per_postmortem_and_drafts_on_request(tmp_path: P
     result = CliRunner().invoke(
         main, ["export", str(content), "--format", "csv", "--drafts", "--no-cache"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # binary.md left out
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [row["source"] for row in rows] == ["checkout.md", "2023-01-02-brouillon.md"]
@@ -170,14 +170,14 @@ def test_export_with_a_warm_cache_gives_the_same_records(
     (tmp_path / "pmgen.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     cold = CliRunner().invoke(main, ["export", "--no-cache"])
-    assert cold.exit_code == 0, cold.output
+    assert cold.exit_code == 1, cold.output
     assert len(json.loads(cold.stdout)["postmortems"]) == 1
     warmed = CliRunner().invoke(main, [*before, str(content)] if before != ["build"] else before)
     assert warmed.exit_code in (0, 1), warmed.output
     assert (tmp_path / ".pmgen-cache").is_dir()
     for _ in range(2):
         warm = CliRunner().invoke(main, ["export"])
-        assert warm.exit_code == 0, warm.output
+        assert warm.exit_code == 1, warm.output
         assert warm.stdout == cold.stdout
         assert "binary.md" in warm.stderr and "PM001" in warm.stderr
 

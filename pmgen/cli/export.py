@@ -10,6 +10,7 @@ import click
 
 from pmgen.cache import open_cache
 from pmgen.cli.common import (
+    EXIT_FINDINGS,
     EXIT_OK,
     config_option,
     missing_content,
@@ -63,4 +64,5 @@ def export(
             err=True,
         )
     click.echo(result.text, nl=False)
-    sys.exit(EXIT_OK)
+    # The records are printed either way; a file left out is an error finding, as in lint.
+    sys.exit(EXIT_FINDINGS if result.unreadable else EXIT_OK)
