@@ -337,7 +337,7 @@ def test_default_content_folder_missing_exits_2(runner: CliRunner, cwd: Path) ->
     assert result.exit_code == 2
     assert result.stderr == (
         "pmgen: no content folder pm/ (the configuration is pmgen.toml). Run pmgen inside your "
-        "project, pass --src, or start a project with `pmgen init`.\n"
+        "project, name the files or folders to lint, or start a project with `pmgen init`.\n"
     )
 
 

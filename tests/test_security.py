@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -38,6 +39,7 @@ from pmgen.commands.build import BuildOptions, build_site
 from pmgen.commands.lint import run_lint
 from pmgen.commands.new import AlreadyExists, NewPostmortem, create_postmortem
 from pmgen.config import build_config
+from pmgen.errors import PmgenError
 from pmgen.pages.sanitize import TAGS
 from pmgen.slugs import MAX_SLUG, slugify, unique
 
@@ -810,6 +812,7 @@ import datetime, json, resource, sys, time
 from pathlib import Path
 from pmgen.commands.lint import run_lint
 from pmgen.config import build_config
+from pmgen.errors import PmgenError
 folder = Path(sys.argv[1])
 started = time.monotonic()
 report = run_lint([folder], build_config({}, folder, None), folder, datetime.date(2024, 6, 1))
@@ -1178,6 +1181,9 @@ def test_pmgen_new_with_hostile_titles_writes_only_in_the_content_folder(tmp_pat
             made.append(create_postmortem(config, new))
         except AlreadyExists:
             assert slugify(title) in {p.stem.removeprefix("2024-03-01-") for p in made}
+        except PmgenError as error:  # an escape sequence, a NUL: refused, nothing written
+            assert "control character" in str(error)
+            assert any(unicodedata.category(c) == "Cc" for c in " ".join(title.split()))
     assert made and all(p.parent == config.content for p in made)
     assert snapshot(tmp_path, config.content) == before
     first = made[0].read_bytes()
