@@ -84,6 +84,16 @@ def lint_codes(path: Path, selection: Selection, *codes: str) -> list[tuple[str,
         ("Écrire à ops@example.com pour la rotation", None),
         ("Prévenir julien.marchand@example.com", None),
         ("Voir https://github.com/example/site/issues/12", None),
+        # The name stops where the item's next field starts.
+        ("Fix the probe (Owner: Jean, due 2024-04-15)", "Jean"),
+        ("Fix the probe (owner: @ana, due: 2024-09-30)", "ana"),
+        ("Revoir (responsable : Léa, échéance : 15 mars 2023)", "Léa"),
+        ("Rotate keys. Owner: Riley. Due: 2023-03-20.", "Riley"),
+        ("Capacity plan (Owner: SRE team; ETA: end of Q2)", "SRE team"),
+        ("Pager policy (owner: J. Smith)", "J. Smith"),
+        # A ticket key in parentheses is not a person.
+        ("Improve the canary (JIRA-456)", None),
+        ("Improve the canary (OPS-12) @marta", "marta"),
     ],
 )
 def test_find_owner(text: str, owner: str | None) -> None:
@@ -111,6 +121,24 @@ def test_find_owner(text: str, owner: str | None) -> None:
 )
 def test_find_due(text: str, due: dt.date | None) -> None:
     assert find_due(text) == due
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "due"),
+    [
+        ("Documenter la bascule (échéance : 10/03/2023)", "fr", dt.date(2023, 3, 10)),
+        ("échéance 10.03.2023", "fr", dt.date(2023, 3, 10)),
+        ("Add a canary, due 04/15/2023", "en", dt.date(2023, 4, 15)),
+        ("Due 4/15/2024", "en", dt.date(2024, 4, 15)),
+        ("due 03/04/2023", "en", dt.date(2023, 3, 4)),  # month first in English
+        ("due 03/04/2023", "fr", dt.date(2023, 4, 3)),  # day first in French
+        ("due 31/02/2023", "fr", None),
+    ],
+)
+def test_find_due_reads_numeric_dates_in_the_document_s_habit(
+    text: str, lang: str, due: dt.date | None
+) -> None:
+    assert find_due(text, lang) == due
 
 
 @pytest.mark.parametrize(

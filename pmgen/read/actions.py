@@ -40,10 +40,17 @@ _OWNER_PATTERNS = (
 _DATE_WORDS = r"\b(?:due|échéance|echeance|deadline|d'ici le|avant le|before|by)\b"
 # `\s*(?::\s*)?`, not `\s*:?\s*`: the latter tries every split of a run of spaces (quadratic).
 _DUE = re.compile(
-    _DATE_WORDS + r"\s*(?::\s*)?(?:le\s+)?(?P<date>\d{4}-\d{2}-\d{2}|"
+    _DATE_WORDS + r"\s*(?::\s*)?(?:le\s+)?(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|"
     r"\d{1,2}(?:er)?\s+[a-zéû]+\.?\s+\d{4}|[a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})",
     re.I,
 )
+# Where an owner's name stops: another field of the item (`, due …`, `; ETA …`, `. Due:`).
+_OWNER_END = re.compile(
+    r"[,;]|(?<=\w\w)\.(?:\s|$)|\s(?:due|échéance|echeance|eta|deadline|by|avant|pour le)\b",
+    re.I,
+)
+# `JIRA-456`, `OPS-12`: a ticket, not a person.
+_TICKET = re.compile(r"[A-Z][A-Z0-9]{1,15}-\d{1,7}")
 _DONE_CELL = re.compile(
     r"^(?:x|✅|✓|✔|fait|done|terminée?|closed|fermée?|résolue?|completed?|fixed)$", re.I
 )
@@ -88,21 +95,24 @@ _OPEN_WORDS = re.compile(
 _NOT_ACTIONS = frozenset({"timeline", "impact", "detection"})
 
 
-def parse_due(text: str) -> dt.date | None:
-    """`2021-10-01`, `1er octobre 2021`, `October 1, 2021` (a full date: no weekday alone)."""
-    found = parse_day(text, None)
-    return found
+def parse_due(text: str, lang: str = "fr") -> dt.date | None:
+    """`2021-10-01`, `1er octobre 2021`, `October 1, 2021`, `10/03/2023` (day first in French,
+    month first in English unless the numbers decide): a full date, no weekday alone."""
+    return parse_day(text, None, lang)
 
 
 def find_owner(text: str) -> str | None:
-    """`@camille`, `(owner: Camille)`, `responsable : Julien`, `(Paul)`, else None."""
-    named = _owner_in_parentheses(text)
-    if named is not None:
-        return named.lstrip("@")
-    for pattern in _OWNER_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return match.group(1).strip().lstrip("@")
+    """`@camille`, `(owner: Camille)`, `responsable : Julien`, `(Paul)`, else None; the name
+    stops at the item's next field (`(Owner: Jean, due …)` → `Jean`), and a ticket key in
+    parentheses (`(JIRA-456)`) is no one."""
+    candidates = [_owner_in_parentheses(text)]
+    candidates += [match.group(1) for p in _OWNER_PATTERNS if (match := p.search(text))]
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        name = _OWNER_END.split(candidate, maxsplit=1)[0].strip().lstrip("@").strip()
+        if name and not _TICKET.fullmatch(name):
+            return name
     return None
 
 
@@ -120,10 +130,10 @@ def _owner_in_parentheses(text: str) -> str | None:
     return None
 
 
-def find_due(text: str) -> dt.date | None:
+def find_due(text: str, lang: str = "fr") -> dt.date | None:
     """The due date announced by `due`, `échéance :`, `avant le`…, else None."""
     match = _DUE.search(text)
-    return parse_due(match["date"]) if match else None
+    return parse_due(match["date"], lang) if match else None
 
 
 def without_metadata(text: str) -> str:
@@ -160,12 +170,12 @@ def read_actions(
     excluded = [_span(blocks, s) for s in sections if s.id in _NOT_ACTIONS]
     items: dict[int, ActionItem] = {}
     for start, end in ranges:
-        for item in _section_items(blocks, start, end):
+        for item in _section_items(blocks, start, end, lang):
             items.setdefault(item.line, item)
     skipped = bytearray(len(blocks))  # blocks already read, or where lists are no actions
     for start, end in (*ranges, *excluded):
         skipped[start:end] = b"\x01" * (end - start)
-    for item in _loose_items(blocks, skipped):
+    for item in _loose_items(blocks, skipped, lang):
         items.setdefault(item.line, item)
     return tuple(items[line] for line in sorted(items))
 
@@ -190,7 +200,7 @@ def _afterwards(blocks: Sequence[Block]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _section_items(blocks: Sequence[Block], start: int, end: int) -> list[ActionItem]:
+def _section_items(blocks: Sequence[Block], start: int, end: int, lang: str) -> list[ActionItem]:
     """The items of an action section (see the module's docstring)."""
     items: list[ActionItem] = []
     headers: list[str] = []
@@ -203,14 +213,15 @@ def _section_items(blocks: Sequence[Block], start: int, end: int) -> list[Action
         if block.kind == "heading":
             details = False
             if not _has_list(blocks, index + 1, end, block.depth) and block.text:
-                items.append(_item(block, block.text, _following_text(blocks, index + 1, end)))
+                following = _following_text(blocks, index + 1, end)
+                items.append(_item(block, block.text, lang, following))
             continue
         if block.kind == "header":
             headers = [fold(cell).strip() for cell in block.cells]
             continue
         if block.kind == "row":
             if any(cell.strip() for cell in block.cells):
-                items.append(_row(block, headers))
+                items.append(_row(block, headers, lang))
             continue
         if block.kind in ("paragraph", "more") and block.parent is None:
             status = _STATUS_LINE.match(block.text)
@@ -220,14 +231,14 @@ def _section_items(blocks: Sequence[Block], start: int, end: int) -> list[Action
             if _ACTION_POINT.match(block.text) or (
                 block.lines[0].bold and not block.lines[0].text.rstrip().endswith(":")
             ):
-                items.append(_item(block, block.lines[0].text))
+                items.append(_item(block, block.lines[0].text, lang))
                 details = True
             elif block.text.rstrip().endswith(":"):
                 details = False
             continue
         task = block.checkbox is not None  # a nested task is an action; a plain sub-bullet is not
         if block.kind == "item" and (block.depth == top or task) and not details and block.text:
-            items.append(_item(block, block.text))
+            items.append(_item(block, block.text, lang))
         elif block.kind == "item" and details and items and _DONE_WORDS.match(block.text):
             items[-1] = _with_done(items[-1], True)
     return items
@@ -247,7 +258,7 @@ def _following_text(blocks: Sequence[Block], start: int, end: int) -> str:
     return following.text if following is not None and following.kind == "paragraph" else ""
 
 
-def _loose_items(blocks: Sequence[Block], skipped: bytearray) -> list[ActionItem]:
+def _loose_items(blocks: Sequence[Block], skipped: bytearray, lang: str) -> list[ActionItem]:
     """`Action point:` paragraphs, and lists announced by an action label, outside sections."""
     items: list[ActionItem] = []
     index = 0
@@ -257,7 +268,7 @@ def _loose_items(blocks: Sequence[Block], skipped: bytearray) -> list[ActionItem
         if skipped[index - 1] or block.quoted or block.kind not in ("paragraph", "item"):
             continue
         if _ACTION_POINT.match(block.text):
-            item = _item(block, block.text)
+            item = _item(block, block.text, lang)
             while index < len(blocks) and blocks[index].kind == "item" and not skipped[index]:
                 if _DONE_WORDS.match(blocks[index].text):
                     item = _with_done(item, True)
@@ -270,7 +281,7 @@ def _loose_items(blocks: Sequence[Block], skipped: bytearray) -> list[ActionItem
                 child = blocks[index]
                 depth = child.depth if depth is None else depth
                 if child.kind == "item" and child.depth == depth and child.text:
-                    items.append(_item(child, child.text))
+                    items.append(_item(child, child.text, lang))
                 index += 1
     return items
 
@@ -313,13 +324,13 @@ def _wording(text: str) -> bool | None:
     return None
 
 
-def _item(block: Block, text: str, more: str = "") -> ActionItem:
+def _item(block: Block, text: str, lang: str, more: str = "") -> ActionItem:
     cleaned, marked = _clean(_ACTION_POINT.sub("", text))
     done = block.checkbox if block.checkbox is not None else marked
     if done is None:
         done = _wording(f"{cleaned} {more}")
     return ActionItem(
-        cleaned, done, find_owner(cleaned), find_due(cleaned), block.links, block.line
+        cleaned, done, find_owner(cleaned), find_due(cleaned, lang), block.links, block.line
     )
 
 
@@ -327,7 +338,7 @@ def _with_done(item: ActionItem, done: bool | None) -> ActionItem:
     return ActionItem(item.text, done, item.owner, item.due, item.links, item.line)
 
 
-def _row(block: Block, headers: list[str]) -> ActionItem:
+def _row(block: Block, headers: list[str], lang: str) -> ActionItem:
     owner = due = None
     done: bool | None = None
     for header, value in zip(headers, block.cells, strict=False):
@@ -335,7 +346,7 @@ def _row(block: Block, headers: list[str]) -> ActionItem:
         if _OWNER_HEADERS.match(header) and value:
             owner = value.lstrip("@")
         elif _DUE_HEADERS.match(header):
-            due = parse_due(value)
+            due = parse_due(value, lang)
         elif _STATUS_HEADERS.match(header):
             done = _done_word(value)
     raw = " — ".join(block.cells)
@@ -345,7 +356,7 @@ def _row(block: Block, headers: list[str]) -> ActionItem:
         text,
         done if done is not None else marked,
         owner or find_owner(raw),
-        due or find_due(raw),
+        due or find_due(raw, lang),
         block.links,
         block.line,
     )

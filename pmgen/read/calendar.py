@@ -361,11 +361,11 @@ def leading_day(text: str, reference: dt.date | None, lang: str = "fr") -> DayMa
     return first
 
 
-def parse_day(text: str, reference: dt.date | None) -> dt.date | None:
+def parse_day(text: str, reference: dt.date | None, lang: str = "fr") -> dt.date | None:
     """A text that is only a day (`2020-02-20`, `29-09-2021`, `1er octobre 2021`, `Mercredi`),
     decorations aside; a weekday alone is the nearest such day to the reference."""
     line = _ARTICLE.sub("", text.strip(_DECORATION))
-    days = find_days(line, reference)
+    days = find_days(line, reference, lang)
     if len(days) != 1 or days[0].start > 0 or line[days[0].end :].strip(_DECORATION):
         return None
     return resolve(days[0], reference, reference)
