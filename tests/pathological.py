@@ -277,6 +277,19 @@ def long_single_line(size: int) -> Files:
     return _one(_fill("x", size))
 
 
+def bare_addresses_full_of_parentheses(size: int) -> Files:
+    """A bare address of `(` after `(` (linkify-it-py's link pattern took 6 s on 100 kB),
+    and runs of addresses and closing parentheses: pmgen links bare addresses itself."""
+    return _one(
+        _fill("https://x.example/(", size // 2)
+        + "https://x.example/a"
+        + ")" * (size // 4)
+        + "\n\n"
+        + "voir https://a.example/b, " * (size // 104)
+        + "\n"
+    )
+
+
 CATALOGUE: dict[str, Callable[[int], Files]] = {
     name.replace("_", "-"): case
     for name, case in list(globals().items())

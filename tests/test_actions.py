@@ -337,6 +337,16 @@ def test_table_without_owner_column_reads_the_owner_in_the_text(tmp_path: Path) 
     assert (action.owner, action.due, action.done) == ("Julien", dt.date(2021, 10, 29), False)
 
 
+def test_a_bare_address_in_an_item_or_a_cell_is_its_link(tmp_path: Path) -> None:
+    text = document(
+        "* [ ] Alerter sur l'expiration https://github.com/acme/infra/issues/1207.\n\n"
+        "| Action | Ticket |\n|---|---|\n| Renouveler | https://jira.example/browse/OPS-9 |\n"
+    )
+    first, second = actions_of(tmp_path, text)
+    assert first.links == ("https://github.com/acme/infra/issues/1207",)
+    assert second.links == ("https://jira.example/browse/OPS-9",)
+
+
 def test_utc_fixture_table() -> None:
     actions = load(FIXTURES / "utc.md").incident.actions
     assert actions == (

@@ -37,7 +37,7 @@ __all__ = [
 
 @cache
 def parser() -> MarkdownIt:
-    """CommonMark plus tables, strikethrough, footnotes and task lists.
+    """CommonMark plus tables, strikethrough, footnotes, task lists and bare links.
 
     Raw HTML is parsed (so comments and disable markers are visible to lint); rendering
     sanitises it before it reaches a page.
@@ -50,6 +50,7 @@ def parser() -> MarkdownIt:
     # task item looks back for its list; each repeated heading retries every suffix).
     md.core.ruler.after("inline", "github-tasklists", _task_lists)
     md.core.ruler.push("anchor", _heading_ids)
+    md.core.ruler.after("inline", "bare-links", _bare_links)
     for name, rule in _RENDER_RULES.items():
         md.add_render_rule(name, rule)
     return md
@@ -90,6 +91,78 @@ def _check_box(inline: Token) -> None:
     inline.content = inline.content[3:]
     inline.children.insert(0, Token("html_inline", "", 0, content="<label>"))
     inline.children.append(Token("html_inline", "", 0, content="</label>"))
+
+
+# `https://…`, `http://…`, `mailto:…` written out in prose, as GitHub links them. Our own rule
+# rather than linkify-it-py: its link pattern is quadratic on a URL full of `(` (6 s for
+# 100 kB), and only addresses with their scheme are wanted (`README.md` is not a domain).
+_BARE_LINK = re.compile(r"(?<![\w/.@:-])(?:https?://|mailto:)[^\s<>\"'`]+", re.I)
+_TRAILING = ".,;:!?*_~'\""
+
+
+def _bare_links(state: StateCore) -> None:
+    """Turn bare addresses in text (outside links and code) into links."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not _may_link(block.content):
+            continue
+        children: list[Token] = []
+        inside = 0  # link depth: the text of a link is never linked again
+        for child in block.children:
+            inside += child.type == "link_open"
+            inside -= child.type == "link_close"
+            if child.type != "text" or inside or not _BARE_LINK.search(child.content):
+                children.append(child)
+                continue
+            children += _linked(state, child)
+        block.children = children
+
+
+def _may_link(content: str) -> bool:
+    return "://" in content or "mailto:" in content.lower()
+
+
+def _linked(state: StateCore, text: Token) -> list[Token]:
+    """A text token split into text and link tokens around its bare addresses."""
+    out: list[Token] = []
+    content, position = text.content, 0
+    for match in _BARE_LINK.finditer(content):
+        url = _trimmed(match.group())
+        href = state.md.normalizeLink(url)
+        if url.endswith(("://", ":")) or not state.md.validateLink(href):
+            continue
+        if match.start() > position:
+            out.append(_text(text, content[position : match.start()]))
+        opening = Token("link_open", "a", 1, attrs={"href": href}, markup="linkify")
+        opening.info = "auto"
+        out += [opening, _text(text, state.md.normalizeLinkText(url))]
+        out.append(Token("link_close", "a", -1, markup="linkify", info="auto"))
+        position = match.start() + len(url)
+    if position < len(content):
+        out.append(_text(text, content[position:]))
+    return out
+
+
+def _trimmed(url: str) -> str:
+    """Without the sentence's punctuation after it, nor a `)` that closes the prose's
+    parenthesis (`(see https://x.org/a)`); counted once, so linear."""
+    balance = url.count("(") - url.count(")")
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last == ")" and balance < 0:
+            end -= 1
+            balance += 1
+        else:
+            break
+    return url[:end]
+
+
+def _text(like: Token, content: str) -> Token:
+    token = Token("text", "", 0, content=content)
+    token.level = like.level
+    return token
 
 
 def _heading_ids(state: StateCore) -> None:
