@@ -65,6 +65,7 @@ class State:
     twelve_hour: bool = False
     led_convention: bool = False
     timed: bool = False  # a timed entry has been read
+    first_day: dt.date | None = None  # the day `Day 1`/`Jour 1` headings count from
     last: Entry | None = None  # the last timed entry with a day
     entries: list[Entry] = field(default_factory=list)
 

@@ -248,15 +248,32 @@ def _heading(
         text = stamp.rest or _next_text(part, offset)
         add_entry(state, context, block.lines[0], stamp, text)
         return None
-    found = leading_day(block.text, context.reference, context.lang)
-    if found is not None:
-        day = resolve(found, state.day, context.reference)
-        if day is not None and not state.whole_day:
+    ordinal = _DAY_ORDINAL.match(block.text)
+    # `### Jour 1 — 2023-03-01`: the date after the ordinal is the day.
+    written = block.text[ordinal.end() :] if ordinal else block.text
+    found = leading_day(written, context.reference, context.lang)
+    day = resolve(found, state.day, context.reference) if found is not None else None
+    if ordinal is not None:
+        number = int(ordinal["number"])
+        if day is not None:
+            state.first_day = day - dt.timedelta(days=number - 1)
+        elif state.day is not None and 1 <= number <= 31:
+            # `### Day 2`: counted from `Day 1`, or from the day in force at the first one.
+            state.first_day = state.first_day or state.day
+            day = state.first_day + dt.timedelta(days=number - 1)
+    if day is not None:
+        if not state.whole_day:
             state.day, state.stated = day, True
+        return None
+    if found is not None or ordinal is not None:
         return None
     if region.origin == "section" and not statement:
         return block.depth if skip_below is None else min(skip_below, block.depth)
     return skip_below
+
+
+# `Day 2`, `Jour 2`, `J2`, `Day 2:` at the start of a heading (then, perhaps, its date).
+_DAY_ORDINAL = re.compile(r"\W{0,3}(?:day|jour|j)\s?(?P<number>\d{1,2})\b\W*", re.I)
 
 
 def _next_text(part: Sequence[Block], offset: int) -> str:
