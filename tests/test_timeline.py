@@ -640,3 +640,63 @@ def test_read_timeline_never_raises_on_any_list_items(
     for event in read_timeline(blocks, regions, context).events:
         assert event.time is None or event.time.tzinfo is not None
         assert 1 <= event.line <= len(body.splitlines())
+
+
+# --- clocks going back, and zones side by side ------------------------------------------------
+
+
+def utc(moment: dt.datetime | None) -> str:
+    assert moment is not None
+    return moment.astimezone(dt.UTC).strftime("%m-%d %H:%M")
+
+
+def test_a_season_abbreviation_picks_the_repeated_hour_it_names(tmp_path: Path) -> None:
+    """New York, 2023-11-05: 1:00–2:00 happens twice; EDT is the first pass, EST the second.
+    Read as clock times the failover came before the alert (a PM304, impact 1 h 05)."""
+    text = document(
+        "- 12:50 AM EDT: replication lag grows, incident begins\n"
+        "- 1:20 AM EDT: alert fires\n"
+        "- 1:10 AM EST: failover, lag mitigated\n"
+        "- 1:55 AM EST: resolved\n",
+        front="timezone: America/New_York\n",
+        date="2023-11-05",
+        lang="en",
+    )
+    path = write(tmp_path, text)
+    moments = [utc(event.time) for event in load(path).incident.events]
+    assert moments == ["11-05 04:50", "11-05 05:20", "11-05 06:10", "11-05 06:55"]
+    assert findings(path, "PM304") == []
+
+
+def test_paris_cet_after_the_change_is_the_second_pass(tmp_path: Path) -> None:
+    text = document(
+        "* 02:20 CEST — début de l'incident\n* 02:20 CET — alerte\n* 02:50 CET — rétabli\n",
+        date="2024-10-27",
+    )
+    path = write(tmp_path, text)
+    moments = [utc(event.time) for event in load(path).incident.events]
+    assert moments == ["10-27 00:20", "10-27 01:20", "10-27 01:50"]
+    assert findings(path, "PM304") == []
+
+
+def test_an_entry_in_another_zone_is_placed_soonest_after_the_one_before(
+    tmp_path: Path,
+) -> None:
+    """`20:10 EDT` after `01:50 CEST` is the evening before in New York, 20 minutes later,
+    not the next evening (the CEST entries after it then moved a day: impact 25 h 10)."""
+    text = document(
+        "- 01:50 CEST — outage begins\n"
+        "- 20:10 EDT — New York team joins the bridge\n"
+        "- 02:30 CEST — rule reverted, mitigated\n"
+        "- 03:00 CEST — resolved\n",
+        date="2024-06-12",
+        lang="en",
+    )
+    incident = load(write(tmp_path, text)).incident
+    assert [utc(event.time) for event in incident.events] == [
+        "06-11 23:50",
+        "06-12 00:10",
+        "06-12 00:30",
+        "06-12 01:00",
+    ]
+    assert incident.events[1].time.date() == dt.date(2024, 6, 11)  # its own day in New York

@@ -367,7 +367,11 @@ def check_timeline(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     for event in events:
         if event.time is None:
             continue
-        if previous is not None and event.time < previous.time:
+        # As instants: two times in one zone compare as clock times otherwise, and the hour
+        # that repeats when clocks go back (`1:20 AM EDT`, then `1:10 AM EST`) looks reversed.
+        if previous is not None and event.time.astimezone(dt.UTC) < previous.time.astimezone(
+            dt.UTC
+        ):
             yield finding(
                 "PM304",
                 document.display_path,

@@ -11,7 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from pmgen.read.zones import ABBREVIATIONS, ZONE_PHRASE, fold, read_zone_token
+from pmgen.read.zones import (
+    ABBREVIATION_OFFSETS,
+    ABBREVIATIONS,
+    ZONE_PHRASE,
+    fold,
+    read_zone_token,
+)
 
 MAX_LINE = 2000  # longer lines are read up to here: a time of an entry is near its start
 INVALID = "invalid"  # an offset written after a time that names no zone
@@ -76,6 +82,7 @@ class Clock:
     introduced: bool  # a time word comes just before it (`à`, `vers`, `at`, `@`, `[`…)
     range_start: bool = False  # the start of a range (`17:45-18:45`, `entre 17h et 18h`)
     range_end: bool = False
+    offset: int | None = None  # minutes east of UTC a season's abbreviation (`EST`) states
 
 
 def find_clocks(text: str) -> list[Clock]:
@@ -115,7 +122,7 @@ def _clocks(line: str) -> Iterator[Clock]:
         colon = match["minute"] is not None
         if not colon and _DURATION_BEFORE.search(before):
             continue  # `pendant 2h`, `en 1h30`, `took 4 pm`…
-        zone, end = _zone_after(line, match.end())
+        zone, end, offset = _zone_after(line, match.end())
         taken = end
         if zone == INVALID:
             continue  # `16:00 +25:00`: no such moment
@@ -131,6 +138,7 @@ def _clocks(line: str) -> Iterator[Clock]:
             bool(ampm),
             bare,
             bool(_TIME_BEFORE.search(before)),
+            offset=offset,
         )
 
 
@@ -146,21 +154,22 @@ def _range_like(match: re.Match[str], line: str, end: int) -> bool:
     return hours > 12 or minutes not in (0, 30, 45) or hours * 60 + minutes >= written
 
 
-def _zone_after(line: str, end: int) -> tuple[str | None, int]:
-    """The zone written right after a time (`UTC`, `(CEST)`, `+02:00`, `heure française`)."""
+def _zone_after(line: str, end: int) -> tuple[str | None, int, int | None]:
+    """The zone written right after a time (`UTC`, `(CEST)`, `+02:00`, `heure française`),
+    where it ends, and the offset a season's abbreviation states."""
     window = line[end : end + 48]
     if (match := _OFFSET_AFTER.match(window)) and not _range_like(match, line, end):
         zone = read_zone_token(match.group().strip())
-        return (zone or INVALID), end + match.end()
+        return (zone or INVALID), end + match.end(), None
     if match := _ABBREVIATION_AFTER.match(window):
         token = match.group(1).upper()
         if token in ABBREVIATIONS:
-            return ABBREVIATIONS[token], end + match.end()
+            return ABBREVIATIONS[token], end + match.end(), ABBREVIATION_OFFSETS.get(token)
     stripped = window.lstrip(" ,(")
     skipped = len(window) - len(stripped)
     phrase = ZONE_PHRASE.match(fold(stripped))
     if phrase is not None and phrase.group().strip():
         zone = read_zone_token(phrase.group())
         if zone is not None:
-            return zone, end + skipped + phrase.end()
-    return None, end
+            return zone, end + skipped + phrase.end(), None
+    return None, end, None

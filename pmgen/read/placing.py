@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pmgen.model import TimelineEvent
 from pmgen.read.blocks import Line
 from pmgen.read.calendar import DayMatch, resolve
+from pmgen.read.clock import Clock
 from pmgen.read.stamps import Stamp, read_stamp
 from pmgen.read.zones import zone_named
 
@@ -94,7 +95,10 @@ def add_entry(
     entry.says_next = stamp.next_day
     previous = state.last
     if entry.day is not None and previous is not None:
-        after(entry, previous, state, own is not None)
+        if own is None and entry.zone != previous.zone and not state.whole_day:
+            nearest_after(entry, previous)
+        else:
+            after(entry, previous, state, own is not None)
     state.entries.append(entry)
     if entry.day is not None:
         state.last = entry
@@ -119,6 +123,27 @@ def zone_of(stamp: Stamp, state: State, context: TimelineContext) -> str:
             state.zone, state.zone_declared = clock.zone, True  # the first entry's zone
         return clock.zone
     return state.zone
+
+
+def nearest_after(entry: Entry, previous: Entry) -> None:
+    """An entry in another zone than the one before it, its day not written: the day, from the
+    eve to the morrow, that puts it soonest after the previous entry (`01:50 CEST`, then
+    `20:10 EDT` is the evening before in New York); clock times of two zones do not compare."""
+    before = instant(previous)
+    clock = entry.stamp.clock if entry.stamp else None
+    if before is None or clock is None or entry.day is None:
+        return
+    best: tuple[dt.timedelta, dt.date] | None = None
+    for shift in (-1, 0, 1):
+        try:
+            day = entry.day + dt.timedelta(days=shift)
+        except OverflowError:
+            continue
+        gap = local_moment(day, clock, entry.zone or "UTC") - before
+        if dt.timedelta() <= gap and (best is None or gap < best[0]):
+            best = (gap, day)
+    if best is not None and best[0] < ROLL_OVER_GAP:
+        entry.day = best[1]
 
 
 def after(entry: Entry, previous: Entry, state: State, own: bool) -> None:
@@ -151,12 +176,22 @@ def instant(entry: Entry) -> dt.datetime | None:
     """The entry's moment in UTC (None without a day)."""
     if entry.day is None or entry.stamp is None or entry.stamp.clock is None:
         return None
-    clock = entry.stamp.clock
-    zone = zone_named(entry.zone or "UTC") or dt.UTC
-    local = dt.datetime(
-        entry.day.year, entry.day.month, entry.day.day, clock.hour, clock.minute, clock.second
+    return local_moment(entry.day, entry.stamp.clock, entry.zone or "UTC").astimezone(dt.UTC)
+
+
+def local_moment(day: dt.date, clock: Clock, zone_name: str) -> dt.datetime:
+    """The day and clock time in the zone; in the hour that repeats when clocks go back, the
+    one whose offset the written abbreviation states (`1:10 AM EST` is the second 1:10)."""
+    zone = zone_named(zone_name) or dt.UTC
+    moment = dt.datetime(
+        day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=zone
     )
-    return local.replace(tzinfo=zone).astimezone(dt.UTC)
+    if clock.offset is not None:
+        stated = dt.timedelta(minutes=clock.offset)
+        other = moment.replace(fold=1 - moment.fold)
+        if moment.utcoffset() != stated and other.utcoffset() == stated:
+            return other
+    return moment
 
 
 def back_fill(entries: list[Entry]) -> None:
@@ -183,10 +218,7 @@ def to_event(entry: Entry, context: TimelineContext) -> TimelineEvent:
     clock = entry.stamp.clock
     moment = None
     if entry.day is not None:
-        zone = zone_named(entry.zone or context.zone) or dt.UTC
-        moment = dt.datetime(
-            entry.day.year, entry.day.month, entry.day.day, clock.hour, clock.minute, clock.second
-        ).replace(tzinfo=zone)
+        moment = local_moment(entry.day, clock, entry.zone or context.zone)
     return TimelineEvent(
         moment,
         clock.approximate,

@@ -128,6 +128,16 @@ def offset_name(delta: dt.timedelta) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+# What each season's abbreviation says about the offset (minutes east of UTC): in the hour
+# that repeats when clocks go back, `1:10 AM EST` and `1:10 AM EDT` are an hour apart.
+ABBREVIATION_OFFSETS = {
+    "CET": 60, "CEST": 120, "MEZ": 60, "MESZ": 120, "WET": 0, "WEST": 60, "BST": 60,
+    "EET": 120, "EEST": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420,
+    "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "AEST": 600,
+    "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+
+
 def read_zone_token(text: str) -> str | None:
     """The zone a short token names: `PST`, `(UTC)`, `+02:00`, `heure française`, `Europe/Paris`.
 
