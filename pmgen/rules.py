@@ -300,7 +300,8 @@ RULES = (
         "PM321",
         "malformed-stamp",
         Severity.WARNING,
-        "A timeline entry opens with what looks like a date or time but names none.",
+        "A timeline entry opens with what looks like a date or time but names none, or with "
+        "a local time the clocks skipped (02:30 on the day they jump to 03:00).",
         "pmgen cannot place the entry on the time axis; it would otherwise pass silently as an "
         "entry without a time.",
         "* 20202-01-16 12:00 — bascule   (a five-digit year)   or   * 25:10 — redémarrage",

@@ -700,3 +700,17 @@ def test_an_entry_in_another_zone_is_placed_soonest_after_the_one_before(
         "06-12 01:00",
     ]
     assert incident.events[1].time.date() == dt.date(2024, 6, 11)  # its own day in New York
+
+
+def test_a_time_the_clocks_skipped_is_a_finding(tmp_path: Path) -> None:
+    """Paris, 2024-03-31: 02:00 → 03:00. `02:30` names no moment; read as 03:30, it is said."""
+    text = document(
+        "* 01:45 — premières erreurs\n* 02:30 — tâche en double\n* 03:40 — rétabli\n",
+        date="2024-03-31",
+    )
+    path = write(tmp_path, text)
+    [(code, line, message)] = findings(path, "PM321")
+    assert (code, line) == ("PM321", line_of(text, "02:30"))
+    assert "02:30 did not exist on 2024-03-31 in Europe/Paris" in message
+    assert "read as 03:30" in message
+    assert findings(write(tmp_path, document("* 02:30 — x\n", date="2024-03-30")), "PM321") == []

@@ -1,6 +1,6 @@
 """Findings about when a postmortem happened: no date anywhere (PM102), a date that
 disagrees with its timeline or milestones (PM320), a timeline stamp that names no moment
-(PM321)."""
+(PM321: not a date or time, or a time the clocks skipped)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,28 @@ def dating_findings(document: Document, fields: Fields, reading: Reading) -> Ite
             f"this entry opens with `{stamp}`, which is not a date or a time: "
             "the entry has no time",
             "Correct the stamp (`2020-01-16 12:00`, `16:05`).",
+        )
+    yield from _skipped_times(shown, reading)
+
+
+def _skipped_times(shown: str, reading: Reading) -> Iterator[Diagnostic]:
+    """PM321: a local time the clocks jumped over (02:30 in Paris on the last Sunday of
+    March); it can only be read as the hour after, which the author may not have meant."""
+    for event in reading.incident.events:
+        moment = event.time
+        if moment is None or moment.tzinfo is None:
+            continue
+        again = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+        if again.replace(tzinfo=None) == moment.replace(tzinfo=None):
+            continue
+        yield finding(
+            "PM321",
+            shown,
+            event.line,
+            1,
+            f"{moment:%H:%M} did not exist on {moment:%Y-%m-%d} in {event.zone} (the clocks "
+            f"skipped that hour): the entry is read as {again:%H:%M}",
+            "Check the time, or write its zone (`02:30 CET`, `01:30 UTC`).",
         )
 
 
