@@ -186,10 +186,15 @@ def _text_date(blocks: Sequence[Block], lang: str, reference: dt.date | None) ->
         seen += 1
         if seen > 4:
             break
+        if _DEADLINE.search(block.text[:600]):
+            continue  # an action's due date is no date of the incident
         found = _first_date(block.text[:600], reference, lang, reference is None)
         if found is not None:
             return found
     return None
+
+
+_DEADLINE = re.compile(r"\b(?:due|échéance|echeance|deadline|avant le|d'ici le)\b", re.I)
 
 
 def choose_date(
