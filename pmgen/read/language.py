@@ -164,20 +164,38 @@ MINIMUM = 5
 
 
 def detect_language(blocks: Sequence[Block], title: str | None, default: str) -> tuple[str, str]:
-    """(language, source): `content` when the words decide, else (default, `default`)."""
-    french = english = 0
-    read = 0
-    texts = [(title or "", 3)] + [(b.text, 3 if b.kind == "heading" else 1) for b in blocks]
-    for text, weight in texts:
+    """(language, source): `content` when the words decide, else (default, `default`).
+
+    The prose decides first: headings are often a template's, in English over French text
+    (`## Summary` over `Le cluster a perdu…`). When the prose is too short to tell, the
+    title and headings count too, three times each."""
+    body = [b.text for b in blocks if b.kind != "heading"]
+    heads = [title or "", *(b.text for b in blocks if b.kind == "heading")]
+    french, english = _counts(body)
+    decided = _decide(french, english)
+    if decided is None:
+        head_french, head_english = _counts(heads)
+        decided = _decide(french + 3 * head_french, english + 3 * head_english)
+    return (decided, "content") if decided is not None else (default, "default")
+
+
+def _counts(texts: Sequence[str]) -> tuple[int, int]:
+    """French and English function words in the texts (the first MAX_CHARS characters)."""
+    french = english = read = 0
+    for text in texts:
         if read > MAX_CHARS:
             break
         read += len(text)
         for word in _WORD.findall(text[:MAX_CHARS].lower()):
             word = word.strip("'")
-            french += weight * (word in _FRENCH)
-            english += weight * (word in _ENGLISH)
+            french += word in _FRENCH
+            english += word in _ENGLISH
+    return french, english
+
+
+def _decide(french: int, english: int) -> str | None:
     if french >= MINIMUM and french >= MARGIN * english:
-        return "fr", "content"
+        return "fr"
     if english >= MINIMUM and english >= MARGIN * french:
-        return "en", "content"
-    return default, "default"
+        return "en"
+    return None
