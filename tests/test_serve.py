@@ -613,8 +613,167 @@ def test_the_host_serve_listens_on_is_answered() -> None:
 
 
 def test_folders_are_never_listed(server: Live) -> None:
-    """Before: a folder without index.html (`2021/09/`, `assets/`) was listed."""
+    """Before: a folder without index.html (`2021/09/`, `assets/`) was listed. Now it is
+    the site's own 404 page, which names none of the folder's files."""
     for folder in ("/2021/09/", "/2021/09/22/", "/assets/"):
         status, body = request(server.url, folder, "127.0.0.1")
         assert status == 404, folder
-        assert "Directory listing" not in body and "<li>" not in body
+        assert "Directory listing" not in body
+        assert ">22/<" not in body and ">style.css<" not in body and ">search.js<" not in body
+
+
+# --- what a day of writing does to the preview (found by a sweep; before, each stopped the
+# --- watcher for good, left stale pages, or was missed) ---------------------------------------
+
+
+def page_of(served: Live, path: str) -> tuple[int, str]:
+    return fetch(served.url + path)
+
+
+def still_watching(served: Live, marker: str) -> None:
+    """An edit after the event under test still reaches the site: the watcher lives on."""
+    served.edit(CLEAN_NAME, lambda text: text.replace("title: Panne du site", f"title: {marker}"))
+    wait_until(lambda: marker in page_of(served, CLEAN_PAGE)[1], f"{marker!r} on the page")
+
+
+def test_a_postmortem_that_another_already_links_to_is_picked_up(server: Live) -> None:
+    server.edit(
+        CLEAN_NAME,
+        lambda text: text.replace(
+            "## Contexte\n", "Voir [la suite](2021-12-01-suite.md).\n\n## Contexte\n"
+        ),
+    )
+    wait_until(lambda: "PM301" in page_of(server, CLEAN_PAGE)[1], "the broken link's banner")
+    write(
+        server.project / "pm" / "2021-12-01-suite.md",
+        CLEAN.replace("Panne du site", "Suite").replace("2021-09-22", "2021-12-01"),
+    )
+    wait_until(lambda: page_of(server, "2021/12/01/suite/index.html")[0] == 200, "the new page")
+    wait_until(lambda: "PM301" not in page_of(server, CLEAN_PAGE)[1], "the banner to clear")
+    assert 'href="../../../../2021/12/01/suite/index.html"' in page_of(server, CLEAN_PAGE)[1]
+    (server.project / "pm" / "2021-12-01-suite.md").unlink()
+    wait_until(lambda: "PM301" in page_of(server, CLEAN_PAGE)[1], "the banner to come back")
+    still_watching(server, "Panne toujours suivie")
+
+
+def test_folders_moved_in_out_and_renamed_are_read_again(server: Live, tmp_path: Path) -> None:
+    outside = tmp_path / "ailleurs" / "2022"
+    write(
+        outside / "2022-05-05-profonde.md",
+        CLEAN.replace("Panne du site", "Profonde").replace("2021-09-22", "2022-05-05"),
+    )
+    deep = "2022/05/05/profonde/index.html"
+    os.rename(outside, server.project / "pm" / "2022")  # moved in
+    wait_until(lambda: page_of(server, deep)[0] == 200, "the page of the folder moved in")
+    os.rename(server.project / "pm" / "2022", server.project / "pm" / "annee-2022")  # renamed
+    still_watching(server, "Panne après le renommage")
+    assert page_of(server, deep)[0] == 200
+    os.rename(server.project / "pm" / "annee-2022", tmp_path / "ailleurs" / "parti")  # moved out
+    wait_until(lambda: page_of(server, deep)[0] == 404, "the page of the folder moved out to go")
+    assert "Profonde" not in page_of(server, "index.html")[1]
+
+
+def test_a_mistake_in_a_site_template_shows_the_error_page_then_recovers(server: Live) -> None:
+    templates = server.project / "templates"
+    base = (Path(__file__).parent.parent / "templates" / "base.html").read_text(encoding="utf-8")
+    write(templates / "base.html", base.replace("</footer>", "{{ pas_de_variable }}</footer>", 1))
+    wait_until(lambda: page_of(server, "index.html")[0] == 500, "the error page")
+    body = page_of(server, "index.html")[1]
+    assert "base.html" in body and "pas_de_variable" in body
+    write(templates / "base.html", base.replace("</footer>", "Pied modifié</footer>", 1))
+    wait_until(lambda: "Pied modifié" in page_of(server, "index.html")[1], "the fixed template")
+    still_watching(server, "Panne après le gabarit")
+
+
+def test_listing_pages_nothing_lists_any_more_go_away(server: Live) -> None:
+    """The only postmortem of 2021-10 and of its service: once it is gone, so are they."""
+    assert page_of(server, "2021/index.html")[0] == 200
+    (server.project / "pm" / "2021-10-01-panne-dns.md").unlink()
+    (server.project / "pm" / CLEAN_NAME).unlink()
+    (server.project / "pm" / "2021-11-05-panne-en-cours.md").unlink()
+    wait_until(lambda: page_of(server, "2021/index.html")[0] == 404, "the year page to go")
+    assert page_of(server, CLEAN_PAGE)[0] == 404
+
+
+def test_a_configuration_saved_by_renaming_is_seen_every_time(server: Live) -> None:
+    """`sed -i`, JetBrains and Emacs save by writing a new file and renaming it over."""
+    config = server.project / "pmgen.toml"
+    for title in ("Premier titre", "Second titre", "Troisième titre"):
+        fresh = server.project / "pmgen.toml.nouveau"
+        fresh.write_text(CONFIG.replace("Postmortems de test", title), encoding="utf-8")
+        os.replace(fresh, config)
+        wait_until(lambda t=title: t in page_of(server, "index.html")[1], f"the title {title!r}")
+
+
+def test_the_first_site_template_is_taken_up(server: Live) -> None:
+    base = (Path(__file__).parent.parent / "templates" / "base.html").read_text(encoding="utf-8")
+    (server.project / "templates").mkdir()
+    write(
+        server.project / "templates" / "base.html",
+        base.replace("</footer>", "Gabarit du site</footer>", 1),
+    )
+    wait_until(lambda: "Gabarit du site" in page_of(server, "index.html")[1], "the site's template")
+
+
+def test_requests_the_system_cannot_map_are_not_found(server: Live) -> None:
+    for path in ("/" + "a" * 300 + ".html", "/" + "a" * 6000 + "/", "/%00", "/nulle/part.html"):
+        status, body = request(server.url, path, "127.0.0.1")
+        assert status == 404, path
+        assert "Postmortems de test" in body  # the site's own 404 page
+    status, _ = request(server.url, "/2021/09/22/panne-du-site", "127.0.0.1")
+    assert status in (200, 301)  # a folder without its final `/`: redirected
+
+
+def test_head_answers_what_get_would(server: Live) -> None:
+    for path in ("/", "/" + CLEAN_PAGE, "/assets/style.css", "/absente.html"):
+        url = server.url.rstrip("/") + path
+        get = urllib.request.Request(url, headers={"Host": "127.0.0.1"})
+        head = urllib.request.Request(url, method="HEAD", headers={"Host": "127.0.0.1"})
+        answers = []
+        for req in (get, head):
+            try:
+                with urllib.request.urlopen(req, timeout=10) as response:
+                    answers.append(
+                        (
+                            response.status,
+                            response.headers["Content-Length"],
+                            response.headers["Cache-Control"],
+                        )
+                    )
+            except urllib.error.HTTPError as error:
+                with closing(error):
+                    answers.append(
+                        (
+                            error.code,
+                            error.headers["Content-Length"],
+                            error.headers["Cache-Control"],
+                        )
+                    )
+        assert answers[0] == answers[1], path
+
+
+def test_a_page_from_an_earlier_serve_is_told_to_reload() -> None:
+    """Its `since=N` is past a restarted server's version: everything is news to it."""
+    broadcast = live.Broadcast()
+    broadcast.publish({"a/index.html"})
+    assert broadcast.since(50, 0.05) == (1, frozenset({"*"}))
+
+
+def test_listening_on_every_interface_answers_this_machine_s_addresses() -> None:
+    assert live.host_allowed("192.0.2.2:8000", "0.0.0.0")
+    assert live.host_allowed("[2001:db8::2]:8000", "::")
+    assert not live.host_allowed("rebind.example:8000", "0.0.0.0")
+    assert not live.host_allowed("192.0.2.2:8000", "127.0.0.1")
+
+
+def test_serve_listens_on_ipv6_loopback(project: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    site = LiveSite(project / "ipv6" / "site", project)
+    session = live.Session(site)
+    try:
+        server = live.start_server(session, "::1", 0)
+    except PmgenError as error:
+        pytest.skip(f"IPv6 loopback unavailable here: {error}")
+    server.server_close()
+    site.close()

@@ -89,9 +89,15 @@ def serve(
             stop.set()
             session.broadcast.close()
             server.server_close()
+            # A rebuild under way would write into the folder after it is removed: wait for
+            # it (it stops at the next step), then remove the folder.
+            watcher.join(timeout=WATCHER_GRACE_SECONDS)
     finally:
         site.close()
         live.remove_folder(folder)
+
+
+WATCHER_GRACE_SECONDS = 30
 
 
 def _report(site: LiveSite, first: bool) -> Callable[[Step, float], None]:

@@ -73,6 +73,9 @@ class LiveSite:
         self.hashes: dict[str, str] = {}  # site path → SHA-256 of what is in the folder
         self.keys: dict[str, str] = {}  # postmortem page → key of what it shows
         self.listings = ""
+        self.listing_paths: set[str] = set()  # the listing files now in the folder
+        self.pages: set[str] = set()  # the postmortem pages now in the folder
+        self.whole_next = False  # the last update failed half-way: read everything again
         self.shards: dict[str, str] = {}
         folder.mkdir(parents=True, exist_ok=True)
         self.store = Cache(folder.parent / "fragments.sqlite3")
@@ -105,7 +108,13 @@ class LiveSite:
             self.shown.error = str(error)
             yield Step(frozenset({"*"}), "error")
             return
-        full = changed is None or config != self.config or self._touches_theme(config, changed)
+        full = (
+            changed is None
+            or self.whole_next
+            or config != self.config
+            or self._touches_theme(config, changed)
+            or self._touches_folders(changed)
+        )
         if full:
             forget_environments()  # a site template may have come or gone
         self.config = config
@@ -118,6 +127,15 @@ class LiveSite:
     def _touches_theme(self, config: Config, changed: Iterable[Path]) -> bool:
         templates = config.root / "templates"
         return any(path.is_relative_to(templates) or path == config.source for path in changed)
+
+    def _touches_folders(self, changed: Iterable[Path]) -> bool:
+        """A folder moved in, out or away (`mv postmortems/2023 …`): its files are not named
+        one by one, so everything is read again."""
+        return any(
+            path.is_dir() or any(known.is_relative_to(path) for known in self.results)
+            for path in changed
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES and not path.is_file()
+        )
 
     def _read_all(self, config: Config) -> None:
         if not self.content.is_dir():
@@ -132,8 +150,9 @@ class LiveSite:
         for path in changed:
             if path.suffix.lower() in MARKDOWN_SUFFIXES and path.is_relative_to(self.content):
                 again.add(path)
-            else:
-                again.update(self._linking(path))
+            # Pages that link the file see it come or go (a link to a postmortem not yet
+            # written, an image deleted: their links and findings change too).
+            again.update(self._linking(path))
         for path in sorted(again):
             relative = path.relative_to(self.content) if path.is_relative_to(self.content) else None
             if relative is None or skipped(relative, config.exclude) or not path.is_file():
@@ -183,13 +202,18 @@ class LiveSite:
         self.shown.banners = _banners(library, checked.diagnostics)
         built = assemble(library, plan, site, config.root / "templates", None, listings=False)
         pages = self._write(built.files) | self._copy(built.copies)
-        pages |= self._remove(set(self.keys) - set(plan.keys))
-        self.keys = plan.keys
+        pages |= self._remove(self.pages - set(plan.keys))
+        self.keys, self.pages = plan.keys, set(plan.keys)
         yield Step(frozenset({"*"}) if full or was_error else frozenset(pages), "pages")
         listings = listings_key(library, plan.summaries, context)
         if listings != self.listings:
             self.listings = listings
-            written = self._write(_listing(library, plan, site, config))
+            files = list(_listing(library, plan, site, config))
+            written = self._write(files)
+            # A year, service or tag no postmortem has any more: its page goes too.
+            now = {item.path for item in files}
+            written |= self._remove(self.listing_paths - now)
+            self.listing_paths = now
             yield Step(frozenset(written), "listings")
         if search:
             yield Step(frozenset(self._reindex(plan, config.lang)), "search")
@@ -219,7 +243,7 @@ class LiveSite:
         return self._write(files)
 
     def _remove(self, pages: set[str]) -> set[str]:
-        """Remove the pages of postmortems that are no longer published."""
+        """Remove pages that are no longer part of the site."""
         for page in pages:
             (self.folder / page).unlink(missing_ok=True)
             self.hashes.pop(page, None)

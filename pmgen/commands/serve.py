@@ -18,9 +18,11 @@ import http.server
 import ipaddress
 import json
 import shutil
+import socket
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,8 @@ SETTLE_MS = 30
 
 def reload_script(version: int) -> str:
     """The script added to served pages: it listens for rebuilds and reloads its page when
-    that page (or the whole site) changed since the version it was served at."""
+    that page, a file beside it (its images, its data) or the whole site changed since the
+    version it was served at."""
     return f"""<script>/* pmgen serve: reload this page when it is rebuilt */
 (function () {{
   var here = location.pathname.replace(/^\\/+/, "");
@@ -45,7 +48,12 @@ def reload_script(version: int) -> str:
   var source = new EventSource("{EVENTS_PATH}?since={version}");
   source.onmessage = function (event) {{
     var paths = JSON.parse(event.data).paths;
-    if (paths.indexOf("*") !== -1 || paths.indexOf(here) !== -1) {{
+    var folder = here.slice(0, here.lastIndexOf("/") + 1);
+    var mine = function (path) {{
+      return path === "*" || path === here ||
+        (folder !== "" && path.indexOf(folder) === 0 && path.slice(-5) !== ".html");
+    }};
+    if (paths.some(mine)) {{
       source.close();
       location.reload();
     }}
@@ -77,9 +85,12 @@ def host_allowed(header: str | None, listening: str) -> bool:
     if name in LOOPBACK_NAMES or name.endswith(".localhost") or name == host_name(listening):
         return True
     try:
-        return ipaddress.ip_address(name).is_loopback
+        address = ipaddress.ip_address(name)
     except ValueError:
         return False
+    # Listening on every interface (`--host 0.0.0.0`, to preview from a phone): any address of
+    # this machine may be asked for by number, and a number cannot be rebound (only names can).
+    return address.is_loopback or listening.strip("[]") in ("0.0.0.0", "::")
 
 
 @dataclass
@@ -102,6 +113,8 @@ class Broadcast:
         """The newest version and every path changed after `seen`, waiting up to `timeout`
         seconds for one; None on timeout or once closed."""
         with self.condition:
+            if seen > self.version:  # a page served by an earlier `pmgen serve`: all is new
+                return self.version, frozenset({"*"})
             self.condition.wait_for(lambda: self.closed or self.version > seen, timeout)
             if self.closed or self.version <= seen:
                 return None
@@ -184,36 +197,70 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         """No folder listings: a folder without index.html is not found."""
         self.send_error(404, "Not Found")
 
+    head_only = False
+
     def do_HEAD(self) -> None:
-        """Headers only, for the allowed host names."""
-        if not self._misdirected():
-            super().do_HEAD()
+        """What GET would answer, headers only (same status, length and caching)."""
+        self.head_only = True
+        self.do_GET()
 
     def do_GET(self) -> None:
         """The event stream, the error page, or a file (HTML with its additions)."""
         if self._misdirected():
             return
+        try:
+            self._answer()
+        except (OSError, ValueError):  # a name too long for the system, a NUL byte…
+            self._not_found()
+
+    def _answer(self) -> None:
         path, _, query = self.path.partition("?")
-        path = path.partition("#")[0]
-        if path == EVENTS_PATH:
+        path = urllib.parse.unquote(path.partition("#")[0])
+        if path == EVENTS_PATH and not self.head_only:
             return self._events(query)
         relative = path.lstrip("/")
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
-        site, version = self.session.site, self.session.broadcast.version
+        site = self.session.site
         error = site.shown.error
         if error is not None and relative.endswith(".html"):
-            return self._send(error_page(error, version), "text/html; charset=utf-8", 500)
+            page = error_page(error, self.session.broadcast.version)
+            return self._send(page, "text/html; charset=utf-8", 500)
         target = site.folder / relative
-        if not relative.endswith(".html") or not _served(site.folder, target):
-            return super().do_GET()
+        if path and not path.endswith("/") and _served(site.folder, target / "index.html"):
+            return self._moved(path + "/")  # a folder named without its final `/`
+        if not _served(site.folder, target):
+            return self._not_found()
+        if not relative.endswith(".html"):
+            return self._send_file(target)
+        return self._send(self._page(target, relative), "text/html; charset=utf-8")
+
+    def _page(self, target: Path, relative: str) -> bytes:
+        """An HTML page with the findings banner and the reload script."""
         page = target.read_text(encoding="utf-8")
-        banner = banner_html(site.shown.banners.get(relative, []))
+        banner = banner_html(self.session.site.shown.banners.get(relative, []))
         page = page.replace(
             '<main id="main" tabindex="-1">', '<main id="main" tabindex="-1">' + banner, 1
         )
-        page = page.replace("</body>", reload_script(version) + "</body>", 1)
-        return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+        page = page.replace("</body>", reload_script(self.session.broadcast.version) + "</body>", 1)
+        return page.encode("utf-8")
+
+    def _not_found(self) -> None:
+        """The site's own 404 page (with the reload script: the page may come), else a plain one."""
+        missing = self.session.site.folder / "404.html"
+        if missing.is_file():
+            return self._send(self._page(missing, "404.html"), "text/html; charset=utf-8", 404)
+        self.send_error(404, "Not Found")
+
+    def _moved(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", urllib.parse.quote(location))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send_file(self, target: Path) -> None:
+        body = target.read_bytes()
+        self._send(body, self.guess_type(str(target)))
 
     def _events(self, query: str) -> None:
         """A server-sent event stream: one message per rebuild the page has not seen."""
@@ -245,7 +292,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
 
 def _since(query: str) -> int:
@@ -260,11 +308,18 @@ def _served(folder: Path, target: Path) -> bool:
     return target.resolve().is_relative_to(folder.resolve()) and target.is_file()
 
 
+class _IPv6Server(http.server.ThreadingHTTPServer):
+    """`--host ::1`: the same server on an IPv6 socket."""
+
+    address_family = socket.AF_INET6
+
+
 def start_server(session: Session, host: str, port: int) -> http.server.ThreadingHTTPServer:
     """Bind the server (a busy port is a clear error, not a traceback)."""
     handler = type("BoundHandler", (Handler,), {"session": session, "listening": host})
+    server_class = _IPv6Server if ":" in host else http.server.ThreadingHTTPServer
     try:
-        server = http.server.ThreadingHTTPServer(
+        server = server_class(
             (host, port), functools.partial(handler, directory=str(session.site.folder))
         )
     except OSError as error:
@@ -280,17 +335,44 @@ def start_server(session: Session, host: str, port: int) -> http.server.Threadin
 Report = Callable[[Step, float], None]
 
 
-def rebuild(session: Session, changed: Iterable[Path] | None, report: Report) -> None:
-    """Bring the site up to date, telling open pages after each step."""
+def rebuild(
+    session: Session,
+    changed: Iterable[Path] | None,
+    report: Report,
+    stop: threading.Event | None = None,
+) -> None:
+    """Bring the site up to date, telling open pages after each step; when `stop` is set
+    (serve is stopping), leave off at the next step."""
     started = time.perf_counter()
+    site = session.site
     try:
-        for step in session.site.update(changed):
+        for step in site.update(changed):
             session.broadcast.publish(step.paths)
             report(step, time.perf_counter() - started)
-    except PmgenError as error:  # e.g. the content folder went away
-        session.site.shown.error = str(error)
-        session.broadcast.publish({"*"})
-        report(Step(frozenset({"*"}), "error"), time.perf_counter() - started)
+            if stop is not None and stop.is_set():
+                site.whole_next = True
+                return
+        site.whole_next = False
+    except PmgenError as error:  # the content folder went away, a site template is wrong…
+        _failed(session, str(error), report, started)
+    except Exception as error:  # a bug: the preview says so and lives on (the watcher too)
+        said = f"{type(error).__name__}: {error}"
+        _failed(
+            session,
+            f"pmgen could not rebuild the preview ({said}); please report "
+            "it. The next save rebuilds everything.",
+            report,
+            started,
+        )
+
+
+def _failed(session: Session, message: str, report: Report, started: float) -> None:
+    """Show why the site could not be built, and read everything again on the next change
+    (the failed update may have stopped half-way)."""
+    session.site.shown.error = message
+    session.site.whole_next = True
+    session.broadcast.publish({"*"})
+    report(Step(frozenset({"*"}), "error"), time.perf_counter() - started)
 
 
 def watch(
@@ -305,6 +387,7 @@ def watch(
 
     while not stop.is_set():
         roots = session.site.watched()
+        files = _identities(roots)
         try:
             for changes in watchfiles.watch(
                 *roots,
@@ -317,12 +400,30 @@ def watch(
             ):
                 if ready is not None:
                     ready.set()
-                if changes:
-                    rebuild(session, {Path(path) for _, path in changes}, report)
-                if session.site.watched() != roots:
-                    break  # the configuration moved the content folder: watch again
+                if changes and not stop.is_set():
+                    rebuild(session, {Path(path) for _, path in changes}, report, stop)
+                if session.site.watched() != roots or _identities(roots) != files:
+                    # A folder came (the first `templates/`), the configuration moved the
+                    # content folder, or a save replaced the configuration file by a rename
+                    # (the system watched the old one): read all, then watch what is there.
+                    if not changes and not stop.is_set():
+                        rebuild(session, None, report, stop)
+                    break
         except FileNotFoundError:
             stop.wait(0.5)  # a watched folder went away: look again shortly
+
+
+def _identities(paths: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
+    """Which file each watched file path is (a save by rename makes it another one)."""
+    found: dict[Path, tuple[int, int] | None] = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            found[path] = None
+            continue
+        found[path] = (info.st_dev, info.st_ino) if path.is_file() else None
+    return found
 
 
 def _interesting(change: object, path: str) -> bool:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from pmgen.errors import PmgenError
 from pmgen.model import OutputFile
 from pmgen.pages.theme import theme_folder
 from pmgen.pauses import pause_point
@@ -49,9 +51,41 @@ def _environment(site_templates: Path | None) -> jinja2.Environment:
 def render_page(
     env: jinja2.Environment, template: str, path: str, context: dict[str, Any]
 ) -> OutputFile:
-    """One page of the site, rendered from its template and its context."""
+    """One page of the site, rendered from its template and its context; a mistake in a
+    template (the site's own, usually) is a TemplateProblem naming the file and line."""
     pause_point("render")
-    return OutputFile(path, _encoded(env.get_template(template).generate(context)))
+    try:
+        return OutputFile(path, _encoded(env.get_template(template).generate(context)))
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(_where(error, template, env) + _said(error)) from None
+
+
+class TemplateProblem(PmgenError):
+    """A template that does not compile or render."""
+
+
+def _where(error: jinja2.TemplateError, template: str, env: jinja2.Environment) -> str:
+    """`templates/base.html:12: ` where Jinja can tell, else the page's template."""
+    name = getattr(error, "filename", None) or getattr(error, "name", None)
+    line = getattr(error, "lineno", None)
+    # A rendering error carries no position, but Jinja rewrites its traceback so that the
+    # frames point into the template files: the last such frame is where it happened.
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")
+    ]
+    if name is None and frames:
+        name, line = frames[-1].filename, frames[-1].lineno
+    if name is None:
+        try:  # an undefined variable does not say where: name the template being rendered
+            name = env.get_template(template).filename
+        except jinja2.TemplateError:
+            name = template
+    return f"{name}:{line}: " if line else f"{name}: "
+
+
+def _said(error: jinja2.TemplateError) -> str:
+    kind = "syntax error" if isinstance(error, jinja2.TemplateSyntaxError) else "template error"
+    return f"{kind}: {error.message or type(error).__name__}"
 
 
 def _encoded(chunks: Iterator[str], batch: int = 65536) -> bytes:
