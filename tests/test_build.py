@@ -374,3 +374,35 @@ def test_index_json_lists_front_matter_and_computed_fields(tmp_path: Path) -> No
     assert record["front_matter"]["layout"] == "post"
     assert record["front_matter"]["date"] == "2022-05-04"
     assert record["sections"] == ["context", "timeline", "lessons", "analysis", "actions"]
+
+
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        ("{{ variable_absente }}", "template error: 'variable_absente' is undefined"),
+        ("{% if %}", "syntax error: Expected an expression"),
+    ],
+    ids=["undefined", "syntax"],
+)
+def test_a_mistake_in_a_site_template_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mistake: str, said: str
+) -> None:
+    """A site's own template is trusted configuration, and its mistakes are the user's to
+    fix: the file and line, exit 2, no "internal error", no site."""
+    (tmp_path / "pmgen.toml").write_text("", encoding="utf-8")
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / "2021-09-22-panne.md").write_text(
+        "---\ntitle: Panne\ndate: 2021-09-22\n---\n\nUne panne.\n", encoding="utf-8"
+    )
+    theme = (Path(__file__).parent.parent / "templates" / "base.html").read_text(encoding="utf-8")
+    lines = theme.split("\n")
+    lines.insert(5, mistake)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 2, result.output
+    assert f"templates/base.html:6: {said}" in result.stderr
+    assert "internal error" not in result.stderr
+    assert not (tmp_path / "site").exists()
