@@ -714,3 +714,17 @@ def test_a_time_the_clocks_skipped_is_a_finding(tmp_path: Path) -> None:
     assert "02:30 did not exist on 2024-03-31 in Europe/Paris" in message
     assert "read as 03:30" in message
     assert findings(write(tmp_path, document("* 02:30 — x\n", date="2024-03-30")), "PM321") == []
+
+
+def test_a_date_that_opens_the_timeline_is_no_disagreement(tmp_path: Path) -> None:
+    """Entries on the date itself, then `jeudi 2 mars`: the date is the timeline's first day.
+    A timeline whose first entry states another day still disagrees."""
+    opens = document(
+        "* 13 h 50 : début des lenteurs\n* 15h05 : contournement\n"
+        "* jeudi 2 mars à 9h30 : retour à la normale\n",
+        date="2023-03-01",
+    )
+    assert findings(write(tmp_path, opens, "2023-03-01-lenteurs.md"), "PM320") == []
+    elsewhere = document("### 2023-07-16\n\n* 13:50 — début\n* 15:05 — fin\n", date="2023-05-16")
+    [(_, _, message)] = findings(write(tmp_path, elsewhere, "2023-05-16-autre.md"), "PM320")
+    assert "2023-07-16" in message

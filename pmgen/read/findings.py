@@ -90,6 +90,10 @@ def _disagreement(document: Document, fields: Fields, reading: Reading) -> Itera
     if not days:
         return
     low, high = min(days), max(days)
+    if reading.timeline.inherited and reading.timeline.first_day is None:
+        # The first entries are on the date itself (no day written before them), the later
+        # ones on days the text gives (`jeudi 2 mars`): the date opens the timeline.
+        low = min(low, date)
     if low <= date <= high:
         return
     where = _WHERE.get(fields.date_source, "`date`")
