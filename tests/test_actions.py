@@ -420,3 +420,18 @@ def test_parse_due_never_raises(text: str) -> None:
 def test_the_action_text_shown_leaves_out_owner_and_due_date(text: str, shown: str) -> None:
     """The actions table shows owner and due date in their own columns, not twice."""
     assert without_metadata(text) == shown
+
+
+def test_sub_bullets_that_are_fields_give_the_owner_and_due_date(tmp_path: Path) -> None:
+    """`* Owner: Jordan` and `* Due: 03/31/2023` under their item belong to it, not beside it."""
+    text = document(
+        "* [ ] Add a canary for client upgrades\n"
+        "  * Owner: Jordan\n"
+        "  * Due: 2023-03-31\n"
+        "  * Context: the last upgrade broke checkout\n"
+        "* [ ] Pin the payment client @ana\n"
+        "  * Owner: someone else\n"
+    )
+    first, second = actions_of(tmp_path, text)
+    assert (first.owner, first.due) == ("Jordan", dt.date(2023, 3, 31))
+    assert second.owner == "ana"  # what the item itself says wins

@@ -241,6 +241,8 @@ def _section_items(blocks: Sequence[Block], start: int, end: int, lang: str) -> 
             items.append(_item(block, block.text, lang))
         elif block.kind == "item" and details and items and _DONE_WORDS.match(block.text):
             items[-1] = _with_done(items[-1], True)
+        elif block.kind == "item" and items and block.depth > top and _FIELD_LINE.match(block.text):
+            items[-1] = _with_field(items[-1], block, lang)
     return items
 
 
@@ -332,6 +334,20 @@ def _item(block: Block, text: str, lang: str, more: str = "") -> ActionItem:
     return ActionItem(
         cleaned, done, find_owner(cleaned), find_due(cleaned, lang), block.links, block.line
     )
+
+
+# A sub-bullet that is one of its item's fields: `* Owner: Jordan`, `* Due: 03/31/2023`.
+_FIELD_LINE = re.compile(
+    r"^\W{0,3}(?:" + _OWNER_WORDS + r"|due|due date|échéance|echeance|deadline)\W{0,3}\s*:", re.I
+)
+
+
+def _with_field(item: ActionItem, block: Block, lang: str) -> ActionItem:
+    """The item with the owner or due date a sub-bullet gives (what the item says wins)."""
+    text = block.text
+    owner = item.owner or find_owner(text)
+    due = item.due or find_due(text, lang) or parse_due(text.partition(":")[2], lang)
+    return ActionItem(item.text, item.done, owner, due, (*item.links, *block.links), item.line)
 
 
 def _with_done(item: ActionItem, done: bool | None) -> ActionItem:
