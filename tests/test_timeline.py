@@ -154,6 +154,9 @@ def line_of(text: str, needle: str) -> int:
         ("16:00 +02:00 reprise", ParsedTime(16, 0, 0, None, offset(2), False, "reprise")),
         ("16:00+0530 reprise", ParsedTime(16, 0, 0, None, offset(5.5), False, "reprise")),
         ("16:00 -03:00 reprise", ParsedTime(16, 0, 0, None, offset(-3), False, "reprise")),
+        # `-ish` is approximate, and not part of the text.
+        ("2pm-ish someone notices", ParsedTime(14, 0, 0, None, None, True, "someone notices")),
+        ("14:00ish — alert", ParsedTime(14, 0, 0, None, None, True, "alert")),
     ],
 )
 def test_parse_time_reads_every_format(text: str, expected: ParsedTime) -> None:

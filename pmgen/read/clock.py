@@ -40,7 +40,7 @@ _APPROX_BEFORE = re.compile(
     r"\bautour de|\bà peu près|\bjust (?:before|after))\s*(?:[*_`(\[]+\s*)?$",
     re.IGNORECASE,
 )
-_APPROX_AFTER = re.compile(r"^[*_`\]]*(?:\+(?!\d)|ish\b)")
+_APPROX_AFTER = re.compile(r"^[*_`\]]*(?:\+(?!\d)|-?ish\b)")
 # Words that make a following `2h` or `1h30` a duration, not a time of day.
 _DURATION_BEFORE = re.compile(
     r"\b(?:pendant|durant|en|pris|prend|plus de|moins de|au bout de|dans|sous|il y a|"
@@ -127,13 +127,16 @@ def _clocks(line: str) -> Iterator[Clock]:
         if zone == INVALID:
             continue  # `16:00 +25:00`: no such moment
         after = line[end : end + 6]
+        approx_after = _APPROX_AFTER.match(after)
+        if approx_after is not None and approx_after.group().endswith("ish"):
+            end += approx_after.end()  # `2pm-ish`: the suffix belongs to the time, not the text
         yield Clock(
             hour,
             minute,
             second,
             match.start(),
             end,
-            bool(_APPROX_BEFORE.search(before) or _APPROX_AFTER.match(after)),
+            bool(_APPROX_BEFORE.search(before) or approx_after),
             zone,
             bool(ampm),
             bare,
