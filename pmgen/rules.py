@@ -61,6 +61,18 @@ RULES: tuple[Rule, ...] = (
         "HTML elements you open, or write the content in Markdown.",
     ),
     Rule(
+        "PM004",
+        "invalid-disable",
+        Severity.WARNING,
+        "A `<!-- pmgen-disable … -->` comment names something that is not a rule code or "
+        "prefix (a typo, a rule's name, an unknown code): it disables nothing.",
+        "A mistyped code must not switch linting off: before, `PM3O3` (a letter O) or any word "
+        "turned off every rule of the file, errors included.",
+        "<!-- pmgen-disable PM3O3 -->   or   <!-- pmgen-disable code-block-prose -->",
+        "Write the codes or prefixes (`PM303`, `PM3`), then any reason after a colon: "
+        "`<!-- pmgen-disable PM303: logs pasted as they came -->`. Bare, it disables every rule.",
+    ),
+    Rule(
         "PM101",
         "missing-title",
         Severity.ERROR,

@@ -23,6 +23,7 @@ from pmgen.lint.checks import (
     check_timeline,
 )
 from pmgen.read.postmortem import Parsed
+from pmgen.rules import find_rule, finding, unknown_prefix
 
 __all__ = ["CHECKS", "Context", "inline_disabled", "lint_postmortem"]
 
@@ -44,7 +45,10 @@ CHECKS: list[Check] = [
 
 # The codes hold no `<`: a marker left open then stops at the next one instead of rescanning
 # the rest of the text (`[^>]*?` alone was quadratic on `<!-- pmgen-disable` repeated).
-_DISABLE = re.compile(r"<!--\s*pmgen-disable\b(?P<codes>[^<>]*?)-->")
+# `pmgen-disable`, then space or the comment's end (`pmgen-disable-next-line` is no directive).
+_DISABLE = re.compile(r"<!--\s*pmgen-disable(?=\s|--)(?P<codes>[^<>]*?)-->")
+# The codes come first (`PM303`, `pm3`, `PM303,`), then, after anything else, the reason.
+_CODE = re.compile(r"PM\d{0,3}", re.I)
 
 
 def lint_postmortem(parsed: Parsed, context: Context) -> tuple[Diagnostic, ...]:
@@ -52,21 +56,71 @@ def lint_postmortem(parsed: Parsed, context: Context) -> tuple[Diagnostic, ...]:
     found = list(parsed.postmortem.diagnostics)
     for check in CHECKS:
         found.extend(check(parsed, context))
-    disabled = inline_disabled(parsed)
-    return tuple(d for d in found if not matches(d.code, disabled))
+    disabled, invalid = read_disables(parsed)
+    kept = [d for d in found if not matches(d.code, tuple(disabled))]
+    return tuple(kept + [d for d in invalid if not matches(d.code, tuple(disabled))])
 
 
 def inline_disabled(parsed: Parsed) -> tuple[str, ...]:
     """Code prefixes disabled for the file by `<!-- pmgen-disable PM303 -->` (bare: all)."""
+    return tuple(read_disables(parsed)[0])
+
+
+def read_disables(parsed: Parsed) -> tuple[list[str], list[Diagnostic]]:
+    """The prefixes the file's `pmgen-disable` comments disable, and a PM004 for each word
+    in a code's place that is no rule (it disables nothing: a typo never silences a file)."""
     prefixes: list[str] = []
+    invalid: list[Diagnostic] = []
+    document = parsed.postmortem.document
     for token in parsed.tokens:
         contents = (
             [token.content]
             if token.type == "html_block"
             else [child.content for child in token.children or () if child.type == "html_inline"]
         )
+        line = document.body_line + (token.map[0] if token.map else 0)
         for content in contents:
             for match in _DISABLE.finditer(content):
-                codes = re.findall(r"PM\d*", match.group("codes").upper())
-                prefixes.extend(codes or ["PM"])
-    return tuple(prefixes)
+                words = match.group("codes").replace(",", " ").split()
+                if not words:
+                    prefixes.append("PM")  # bare: every rule
+                    continue
+                codes, wrong = _codes(words)
+                prefixes.extend(codes)
+                invalid.extend(_invalid(document.display_path, line, word) for word in wrong)
+    return prefixes, invalid
+
+
+def _codes(words: list[str]) -> tuple[list[str], list[str]]:
+    """The leading codes of a directive (known ones, and unknown ones to report), up to its
+    reason; a first word that is no code at all is reported too."""
+    codes: list[str] = []
+    wrong: list[str] = []
+    for position, word in enumerate(words):
+        bare = word.rstrip(":;.)")
+        named = find_rule(bare) if not _CODE.fullmatch(bare) else None
+        if named is not None and named.name == bare.lower():  # `code-block-prose`
+            codes.append(named.code)
+            continue
+        if not _CODE.fullmatch(bare):
+            if position == 0:
+                wrong.append(bare or word)
+            break  # the reason starts here
+        if unknown_prefix(bare) is None:
+            codes.append(bare.upper())
+        else:
+            wrong.append(bare)
+        if bare != word:
+            break  # `PM303:` — a reason follows
+    return codes, wrong
+
+
+def _invalid(path: str, line: int, word: str) -> Diagnostic:
+    return finding(
+        "PM004",
+        path,
+        line,
+        1,
+        f"`pmgen-disable` names `{word}`, which is not a rule code or prefix: it disables nothing",
+        "Write codes or prefixes (`PM303`, `PM3`), then the reason after a colon.",
+    )
