@@ -410,6 +410,23 @@ def test_changed_since_from_a_subfolder(
     assert codes(result) == [("a.md", "PM202"), ("b.md", "PM202"), ("c.md", "PM202")]
 
 
+def test_changed_since_from_a_subfolder_with_relative_diffs_configured(
+    runner: CliRunner, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`git config diff.relative true` makes a diff from a subfolder list only that folder,
+    relative to it: the changed postmortems were missed from `docs/`."""
+    git(repo, "config", "diff.relative", "true")
+    (repo / "docs").mkdir()
+    monkeypatch.chdir(repo / "docs")
+    result = lint(runner, "--format", "json", "--changed-since", "HEAD", "../pm")
+    assert result.exit_code == 1, result.output
+    assert codes(result) == [
+        ("../pm/a.md", "PM202"),
+        ("../pm/b.md", "PM202"),
+        ("../pm/c.md", "PM202"),
+    ]
+
+
 def test_changed_since_nothing_changed(runner: CliRunner, repo: Path) -> None:
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "everything")

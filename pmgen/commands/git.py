@@ -53,7 +53,11 @@ def changed_paths(ref: str, cwd: Path) -> frozenset[Path]:
         cwd,
         f"`{ref}` is not a commit in this repository.",
     )
-    names = _changed_git(["diff", "--name-only", "-z", "--no-renames", ref, "--"], cwd)
+    # From the top, `--no-relative`: with `diff.relative` set, a diff run from a subfolder
+    # would list only that folder's changes, relative to it.
+    names = _changed_git(
+        ["diff", "--name-only", "-z", "--no-renames", "--no-relative", ref, "--"], top
+    )
     untracked = _changed_git(
         ["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], top
     )
