@@ -277,9 +277,9 @@ def test_file_deleted_between_discovery_and_read(
     real_discover = pmgen.commands.parse.discover
 
     def discover_then_delete(
-        paths: Iterable[Path], exclude: tuple[str, ...]
+        paths: Iterable[Path], exclude: tuple[str, ...], content: Path | None = None
     ) -> list[tuple[Path, Path]]:
-        found = real_discover(paths, exclude)
+        found = real_discover(paths, exclude, content)
         (tmp_path / "postmortems" / "vanished.md").unlink()
         return found
 

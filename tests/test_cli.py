@@ -542,3 +542,17 @@ def test_the_github_format_keeps_names_in_their_annotation(
     commands = [line for line in result.output.splitlines() if line.startswith("::")]
     assert len(commands) == 1 and commands[0].startswith("::error file=postmortems/")
     assert "tout va bien.md,line=10" in commands[0]  # the whole name stays in `file=`
+
+
+def test_files_named_one_by_one_obey_the_folder_run_s_rules(runner: CliRunner, cwd: Path) -> None:
+    """A pre-commit hook names each changed file: a README or an excluded template in the
+    content folder is skipped as a folder run skips it (they failed the commit before)."""
+    (cwd / "pmgen.toml").write_text('content = "pm"\nexclude = ["modeles/*"]\n', encoding="utf-8")
+    write(cwd / "pm" / "README.md", "# Nos postmortems\n")
+    write(cwd / "pm" / "modeles" / "gabarit.md", "# Gabarit\n\nTODO\n")
+    write(cwd / "ailleurs.md", "# Hors du dossier\n")
+    named = lint(runner, "pm/README.md", "pm/modeles/gabarit.md")
+    assert named.exit_code == 0, named.output
+    assert named.stdout.endswith("0 files checked.\n")
+    outside = lint(runner, "ailleurs.md")  # outside the content folder: linted as asked
+    assert outside.exit_code == 1

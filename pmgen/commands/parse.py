@@ -84,7 +84,7 @@ def parse_files(
     keys in use."""
     found = [
         (path, _content_root(path, root, config))
-        for path, root in discover(paths, config.exclude)
+        for path, root in discover(paths, config.exclude, config.content)
         if only is None or path in only
     ]
     context = digest(repr(config), str(cwd))

@@ -27,14 +27,23 @@ SPECIAL = "\\`:!^>_~{&@$%+=<-*]}#["
 MAX_SPECIAL = 200_000
 
 
-def discover(paths: Iterable[Path], exclude: tuple[str, ...]) -> list[tuple[Path, Path]]:
-    """Expand files and folders into sorted (file, content root) pairs."""
+def discover(
+    paths: Iterable[Path], exclude: tuple[str, ...], content: Path | None = None
+) -> list[tuple[Path, Path]]:
+    """Expand files and folders into sorted (file, content root) pairs. A file named
+    explicitly inside the `content` folder obeys the same rules as in a folder run (README,
+    `exclude`): hooks and CI name changed files one by one, and must skip what a run skips."""
     found: dict[Path, Path] = {}
+    base = content.resolve() if content is not None else None
     for given in paths:
         if not given.exists():
             raise PmgenError(f"{given}: no such file or folder.")
         if given.is_file():
-            found.setdefault(given.resolve(), given.resolve().parent)
+            path = given.resolve()
+            inside = base is not None and path.is_relative_to(base)
+            if inside and skipped(path.relative_to(base), exclude):  # type: ignore[arg-type]
+                continue
+            found.setdefault(path, path.parent)
             continue
         root = given.resolve()
         for path in sorted(root.rglob("*")):
