@@ -247,6 +247,23 @@ def test_github_format_writes_the_step_summary(
     )
 
 
+def test_github_and_sarif_paths_are_from_the_workspace_root(
+    runner: CliRunner, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step with `working-directory:` runs pmgen in a subfolder; GitHub places annotations
+    by their path from the repository's root (`$GITHUB_WORKSPACE`)."""
+    write(cwd / "pm" / "a.md", EMPTY_TIMELINE)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(cwd.parent))
+    monkeypatch.chdir(cwd / "pm")
+    shown = f"{cwd.name}/pm/a.md"
+    annotations = lint(runner, "--format", "github", "a.md")
+    assert annotations.stdout.startswith(f"::error file={shown},line=10,")
+    sarif = json.loads(lint(runner, "--format", "sarif", "a.md").stdout)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == shown
+    assert lint(runner, "a.md").stdout.startswith("a.md:10:1:")  # text: from where you stand
+
+
 def test_other_formats_leave_the_step_summary_alone(
     runner: CliRunner, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -226,6 +226,15 @@ def test_github_step_summary_table() -> None:
     assert "\r" not in summary
 
 
+def test_github_step_summary_shows_angle_brackets_as_text() -> None:
+    """A YAML error says `expected <block end>`: as HTML it would vanish from the summary."""
+    yaml_error = Diagnostic(
+        "PM002", Severity.ERROR, "postmortems/a.md", 3, 1, "expected <block end> & more"
+    )
+    summary = github_step_summary((yaml_error,), 1)
+    assert "expected &lt;block end&gt; &amp; more" in summary
+
+
 # --- sarif ----------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,9 +23,10 @@ from pmgen.cli.common import (
 )
 from pmgen.commands.git import changed_paths
 from pmgen.commands.lint import run_lint
-from pmgen.diagnostics import Severity
+from pmgen.diagnostics import Diagnostic, Severity
 from pmgen.lint import Selection
 from pmgen.lint.formatters import FORMATS, RENDERERS, format_rule, format_rules, github_step_summary
+from pmgen.read.files import display_path
 from pmgen.rules import find_rule, unknown_prefix
 
 
@@ -93,14 +95,28 @@ def lint(
         cache.close()
     for path in report.fixed:
         click.echo(f"fixed {printed(path)}", err=True)
-    click.echo(RENDERERS[output_format](report.diagnostics, report.files), nl=False)
+    diagnostics = report.diagnostics
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and output_format in ("github", "sarif"):
+        # GitHub places annotations and code-scanning alerts by their path from the
+        # repository's root, whatever folder the step runs in (`working-directory:`).
+        diagnostics = tuple(_from(Path(workspace), d) for d in diagnostics)
+    click.echo(RENDERERS[output_format](diagnostics, report.files), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if output_format == "github" and summary_file:
         with open(summary_file, "a", encoding="utf-8") as stream:
-            stream.write(github_step_summary(report.diagnostics, report.files))
+            stream.write(github_step_summary(diagnostics, report.files))
     threshold = Severity.WARNING if strict else Severity.ERROR
     failed = any(d.severity >= threshold for d in report.diagnostics)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _from(workspace: Path, diagnostic: Diagnostic) -> Diagnostic:
+    """The finding with its path relative to `workspace` (when the file is inside it)."""
+    absolute = Path(os.path.abspath(diagnostic.path))
+    if not absolute.is_relative_to(os.path.abspath(workspace)):
+        return diagnostic
+    return replace(diagnostic, path=display_path(absolute, Path(os.path.abspath(workspace))))
 
 
 @click.command(name="rules")

@@ -137,7 +137,10 @@ def github_step_summary(diagnostics: tuple[Diagnostic, ...], files: int) -> str:
 
 
 def _table_cell(text: str) -> str:
-    return printable(_LINE_BREAK.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|")))
+    # GitHub renders the summary as Markdown with HTML: `<block end>` in a YAML message would
+    # vanish as a tag; `&`, `<`, `>` are written as entities.
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return printable(_LINE_BREAK.sub(" ", escaped.replace("\\", "\\\\").replace("|", "\\|")))
 
 
 def format_sarif(diagnostics: tuple[Diagnostic, ...], files: int = 0) -> str:
