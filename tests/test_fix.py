@@ -381,3 +381,64 @@ def test_misspelt_headings_are_renamed_not_duplicated(tmp_path: Path) -> None:
 )
 def test_a_renamed_heading_keeps_its_marks_and_line_ending(line: str, renamed: str) -> None:
     assert _renamed(line, "Chronologie") == renamed
+
+
+MISSPELT_TIMELINE = """\
+---
+title: File saturée
+date: 2024-07-09
+lang: en
+---
+
+## Context
+
+The queue grew for an hour.
+
+## Timelne
+
+* 10:00 — the queue stops
+
+## Analyis
+
+A consumer was stuck.
+"""
+
+
+def test_a_renamed_heading_takes_its_place_before_the_inserted_ones(tmp_path: Path) -> None:
+    """`## Timelne` renamed and Lessons learned inserted: after Timeline, not before it (the
+    insertion was placed as if the misspelt section were absent: a new PM204)."""
+    path = write(tmp_path, "2024-07-09-file.md", MISSPELT_TIMELINE.encode())
+    report = lint_fix(path)
+    headings = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+    ]
+    assert headings == [
+        "## Context",
+        "## Timeline",
+        "## Lessons learned",
+        "## Analysis",
+        "## Action items",
+    ]
+    assert "PM204" not in {code for _, code in codes(report)}
+
+
+@pytest.mark.parametrize(
+    ("setting", "comment"),
+    [
+        ({"lint": {"ignore": ["PM201"]}}, ""),
+        ({"lint": {"per_path": {"archive/*": {"ignore": ["PM2"]}}}}, ""),
+        ({}, "<!-- pmgen-disable PM201 -->\n"),
+    ],
+    ids=["ignored", "per-path", "inline"],
+)
+def test_fix_leaves_files_where_missing_sections_are_not_reported(
+    tmp_path: Path, setting: dict[str, object], comment: str
+) -> None:
+    """An old import kept as it is (`[lint.per_path."archive/*"] ignore = ["PM2"]`) must not be
+    rewritten by `--fix`."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    path = write(archive, "2019-01-01-ancien.md", (FRENCH + comment).encode())
+    before = path.read_bytes()
+    run_lint([tmp_path], build_config(setting, tmp_path, None), cwd=tmp_path, today=TODAY, fix=True)
+    assert path.read_bytes() == before

@@ -62,7 +62,10 @@ def run_lint(
     fixed: list[str] = []
     if fix:
         for index, item in enumerate(parsed):
-            if item.postmortem is not None and _apply_fix(item.postmortem, config):
+            # Only where PM201 is reported: `--ignore PM201`, a per-path `ignore` or an inline
+            # `pmgen-disable` keeps the file as it is.
+            wanted = any(d.code == "PM201" for d in lint_files([item], config, today, selection))
+            if wanted and item.postmortem is not None and _apply_fix(item.postmortem, config):
                 fixed.append(item.postmortem.document.display_path)
                 parsed[index] = parse_file(item.path, item.postmortem.document.root, config, cwd)
     return LintReport(lint_files(parsed, config, today, selection), len(parsed), tuple(fixed))

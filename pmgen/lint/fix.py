@@ -4,7 +4,7 @@ leaving every other byte alone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pmgen.model import Postmortem, SectionSpec
 from pmgen.prompts import prompt_comment
@@ -16,18 +16,25 @@ _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def insertion_line(
-    postmortem: Postmortem, required: tuple[str, ...], section_id: str, text: str
+    postmortem: Postmortem,
+    required: tuple[str, ...],
+    section_id: str,
+    text: str,
+    renamed: Mapping[str, tuple[int, int]] | None = None,
 ) -> int:
-    """The 1-based file line before which a missing required section belongs."""
-    present = {s.id: s for s in reversed(postmortem.sections)}  # first occurrence wins
+    """The 1-based file line before which a missing required section belongs; `renamed`
+    gives the (heading line, end line) of sections whose misspelt heading is being renamed,
+    which count as present (`## Timelne` → `## Timeline`: Lessons learned goes after it)."""
+    present = {s.id: (s.heading.line, s.end_line) for s in reversed(postmortem.sections)}
+    present.update(renamed or {})  # first occurrence wins above; a renamed heading is unique
     order = list(required)
     position = order.index(section_id)
     for earlier in reversed(order[:position]):
         if earlier in present:
-            return present[earlier].end_line
+            return present[earlier][1]
     for later in order[position + 1 :]:
         if later in present:
-            return present[later].heading.line
+            return present[later][0]
     return len(split_lines(text)) + 1
 
 
@@ -61,9 +68,13 @@ def fix_text(
     for section_id, heading in renames.items():
         title = _nearest_title(heading.text, specs, section_id) or titles[section_id]
         lines[heading.line - 1] = _renamed(lines[heading.line - 1], title)
+    spans = {
+        section_id: (heading.line, _span_end(postmortem, heading.line, heading.level, len(lines)))
+        for section_id, heading in renames.items()
+    }
     inserts: dict[int, list[str]] = {}
     for section_id in missing:
-        line = insertion_line(postmortem, required, section_id, text)
+        line = insertion_line(postmortem, required, section_id, text, spans)
         block = (
             f"{'#' * level} {titles[section_id]}{newline}{newline}"
             f"{prompt_comment(section_id, postmortem.fields.lang)}{newline}{newline}"
@@ -87,6 +98,14 @@ def fix_text(
         tail[-1] = tail[-1].removesuffix(newline)  # one line ending at the end of the file
         output.extend(tail)
     return "".join(output)
+
+
+def _span_end(postmortem: Postmortem, line: int, level: int, last: int) -> int:
+    """The line of the next heading of the same level or above after `line` (where its
+    section ends), else the line after the last."""
+    return next(
+        (h.line for h in postmortem.headings if h.line > line and h.level <= level), last + 1
+    )
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
