@@ -75,7 +75,7 @@ def test_export_prints_the_records_as_json(tmp_path: Path) -> None:
         "resolved": {"at": "2023-03-03T14:31:00+00:00", "source": "inferred"},
     }
     assert record["durations"] == {
-        "impact": 29 * 60,
+        "impact": 18 * 60,  # to the mitigation (14:20), as the page's impact figure
         "detect": 0,
         "mitigate": 18 * 60,
         "resolve": 29 * 60,
@@ -111,7 +111,7 @@ def test_export_csv_has_one_row_per_postmortem_and_drafts_on_request(tmp_path: P
     assert tuple(rows[0]) == CSV_COLUMNS
     assert [row["source"] for row in rows] == ["checkout.md", "2023-01-02-brouillon.md"]
     checkout = rows[0]
-    assert (checkout["impact_seconds"], checkout["impact_source"]) == ("1740", "timeline")
+    assert (checkout["impact_seconds"], checkout["impact_source"]) == ("1080", "timeline")
     assert (checkout["timed_entries"], checkout["actions_total"], checkout["actions_open"]) == (
         "3",
         "2",

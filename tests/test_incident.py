@@ -101,9 +101,10 @@ def test_declared_milestones_aware_and_naive() -> None:
 
 def test_durations_on_the_fixture() -> None:
     incident = load(FIXTURES / "utc.md").incident
-    # started 20:05Z, detected 21:17Z, mitigated 21:40Z, resolved 23:40Z.
+    # started 20:05Z, detected 21:17Z, mitigated 21:40Z, resolved 23:40Z: the impact runs
+    # to the mitigation (what users lived through), as the page's figure.
     assert incident.durations == Durations(
-        impact=minutes(3 * 60 + 35),
+        impact=minutes(60 + 35),
         detect=minutes(60 + 12),
         mitigate=minutes(23),
         resolve=minutes(2 * 60 + 23),
@@ -113,7 +114,7 @@ def test_durations_on_the_fixture() -> None:
         shown(span, "en")
         for span in (spans.impact, spans.detect, spans.mitigate, spans.resolve)
         if span is not None
-    ] == ["3 h 35", "1 h 12", "23 min", "2 h 23"]
+    ] == ["1 h 35", "1 h 12", "23 min", "2 h 23"]
 
 
 def test_duration_formulas_on_a_slow_afternoon(tmp_path: Path) -> None:
@@ -130,18 +131,18 @@ def test_duration_formulas_on_a_slow_afternoon(tmp_path: Path) -> None:
     mitigated = at("2021-09-22T16:26", offset(2))
     resolved = at("2021-09-24T15:30", offset(2))
     assert incident.durations == Durations(
-        impact=resolved - started,
+        impact=mitigated - started,
         detect=detected - started,
         mitigate=mitigated - detected,
         resolve=resolved - detected,
     )
     assert incident.durations == Durations(
-        impact=dt.timedelta(days=2, hours=1, minutes=30),
+        impact=minutes(146),
         detect=minutes(20),
         mitigate=minutes(126),
         resolve=dt.timedelta(days=2, hours=1, minutes=10),
     )
-    assert shown(incident.durations.impact, "fr") == "2 jours 1 h"
+    assert shown(incident.durations.impact, "fr") == "2 h 26"
     assert shown(incident.durations.detect, "fr") == "20 min"
     assert shown(incident.durations.mitigate, "fr") == "2 h 06"
 
@@ -402,3 +403,21 @@ def test_durations_from_partial_milestones() -> None:
 def test_format_duration(span: dt.timedelta, lang: str, text: str) -> None:
     assert shown(span, lang) == text
     assert " " not in format_duration(span, lang)  # no-break spaces only
+
+
+def test_figures_across_a_change_of_daylight_saving_time_are_on_instants(
+    tmp_path: Path,
+) -> None:
+    """Los Angeles, 2021-03-14: clocks jump from 2:00 to 3:00. From 1:55 AM to 9:15 AM is 6 h
+    20 of real time; the page said 7 h 20 (it subtracted clock times of one zone)."""
+    from pmgen.pages.article import figures
+
+    text = document(
+        "timezone: America/Los_Angeles\n",
+        "* 1:55 AM — outage begins\n* 8:40 AM — mitigated by a rollback\n* 9:15 AM — resolved\n",
+    ).replace("date: 2021-09-22", "date: 2021-03-14")
+    incident = load(write(tmp_path, text)).incident
+    shown_figures = {f["key"]: f["minutes"] for f in figures(incident, "en")}
+    assert shown_figures["impact"] == 5 * 60 + 45  # 1:55 PST → 8:40 PDT
+    assert shown_figures["close"] == 6 * 60 + 20  # 1:55 PST → 9:15 PDT
+    assert incident.durations.impact == minutes(5 * 60 + 45)

@@ -13,22 +13,16 @@ from pmgen.i18n import format_day, format_duration, plural, words
 from pmgen.model import ActionItem, Details, Incident, Postmortem, SectionSpec
 from pmgen.pages.marks import split_actions, split_lead
 from pmgen.read.actions import without_metadata
+from pmgen.read.incident import span_between
 from pmgen.read.timeline import zone_named
-
-
-def _span(start: dt.datetime | None, end: dt.datetime | None) -> dt.timedelta | None:
-    """end − start when both are known and it is not negative (never shown below zero)."""
-    if start is None or end is None or end < start:
-        return None
-    return end - start
 
 
 def figures(incident: Incident, lang: str) -> list[dict[str, Any]]:
     """Impact (to mitigation when known), TTD, TTM, TTR and, when later, the time to close."""
     said, milestones = words(lang), incident.effective
     mitigated = milestones.mitigated is not None
-    impact = _span(milestones.started, milestones.mitigated or milestones.resolved)
-    close = _span(milestones.started, milestones.resolved)
+    impact = incident.durations.impact
+    close = span_between(milestones.started, milestones.resolved)
     rows = [
         ("impact", impact, said["figure_impact"], ""),
         ("ttd", incident.durations.detect, said["duration_detect"], said["abbr_ttd"]),

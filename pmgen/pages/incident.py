@@ -118,8 +118,9 @@ def timeline_chart(incident: Incident, lang: str) -> str:
         and incident.sources.get(name) in ("front-matter", "inferred")
     )
     windows = (
-        (Window(effective.started, effective.resolved, said["impact"]),)
-        if effective.started and effective.resolved
+        # The impact as the figures count it: to the mitigation when there was one.
+        (Window(effective.started, effective.mitigated or effective.resolved, said["impact"]),)
+        if effective.started and (effective.mitigated or effective.resolved)
         else ()
     )
     chart = Chart(

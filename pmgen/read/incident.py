@@ -203,8 +203,10 @@ def _milestone(
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
-def _span(start: dt.datetime | None, end: dt.datetime | None) -> dt.timedelta | None:
-    """The time between two instants; None when unknown or negative (never displayed)."""
+def span_between(start: dt.datetime | None, end: dt.datetime | None) -> dt.timedelta | None:
+    """The time between two instants; None when unknown or negative (never displayed).
+    On instants: two times of one zone subtract as clock times otherwise (an hour off across
+    a change of daylight saving time)."""
     if start is None or end is None:
         return None
     span = _utc(end) - _utc(start)
@@ -212,10 +214,12 @@ def _span(start: dt.datetime | None, end: dt.datetime | None) -> dt.timedelta | 
 
 
 def durations(milestones: Milestones) -> Durations:
-    """The four durations from the (effective) milestones, on instants."""
+    """The four durations from the (effective) milestones, on instants. The impact is what
+    users lived through: from the start to the mitigation when there was one, else to the
+    resolution (the time to close is the page's other figure)."""
     return Durations(
-        impact=_span(milestones.started, milestones.resolved),
-        detect=_span(milestones.started, milestones.detected),
-        mitigate=_span(milestones.detected, milestones.mitigated),
-        resolve=_span(milestones.detected, milestones.resolved),
+        impact=span_between(milestones.started, milestones.mitigated or milestones.resolved),
+        detect=span_between(milestones.started, milestones.detected),
+        mitigate=span_between(milestones.detected, milestones.mitigated),
+        resolve=span_between(milestones.detected, milestones.resolved),
     )
