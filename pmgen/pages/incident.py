@@ -33,7 +33,9 @@ def zone_label(moment: dt.datetime) -> str:
 def impact_note(incident: Incident, lang: str) -> str | None:
     """Where the impact's start and end come from: declared, inferred from the wording, or
     the first and last timed entries."""
-    start, end = incident.sources.get("started"), incident.sources.get("resolved")
+    # The impact ends at the mitigation when there was one (see `read.incident.durations`).
+    last = "mitigated" if incident.effective.mitigated is not None else "resolved"
+    start, end = incident.sources.get("started"), incident.sources.get(last)
     if start is None or end is None:
         return None
     said = words(lang)
