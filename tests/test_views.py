@@ -179,7 +179,21 @@ def test_action_rows_drop_what_their_columns_show() -> None:
     assert row["late_text"] == "808\u00a0jours de retard"
     assert row["tickets"] == [{"url": "https://tracker.example/issues/42", "label": "#42"}]
     assert action_row(item, dt.date(2021, 10, 15), "fr")["status"] == "open"
-    assert ticket("https://example.org/")["label"] == "example.org"
+    assert ticket("https://example.org/")["label"] == "example.o…"  # the title has it all
+
+
+def test_a_bare_address_is_shown_once_in_the_ticket_column() -> None:
+    """Bare addresses are links now: the item's text drops them (its ticket column shows
+    them), and a long last part is shortened (the column widened the page on a tablet)."""
+    address = "https://jira.example/browse/BILL-88"
+    long = "https://example.org/reports/postgresql-logical-replication-limits"
+    item = ActionItem(
+        f"Rejouer les factures ({address}) — voir {long}", False, None, None, (address, long), 3
+    )
+    row = action_row(item, TODAY, "fr")
+    assert row["text"] == "Rejouer les factures — voir"
+    assert [t["label"] for t in row["tickets"]] == ["BILL-88", "postgresq…"]
+    assert ticket(long)["url"] == long
 
 
 # --- the body ---------------------------------------------------------------------------------

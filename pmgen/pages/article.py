@@ -4,6 +4,7 @@ facts, the action items as table rows, the body cut where those tables go, the g
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from collections.abc import Sequence
 from typing import Any
@@ -69,7 +70,17 @@ def ticket(url: str) -> dict[str, str]:
     parts = urllib.parse.urlsplit(url)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     label = f"#{last}" if last.isdigit() else (last or parts.netloc or url)
-    return {"url": url, "label": label[:24]}
+    # Short enough for the ticket column on a tablet; the whole address is its title.
+    return {"url": url, "label": label if len(label) <= 10 else label[:9] + "…"}
+
+
+def _without_addresses(text: str, links: Sequence[str]) -> str:
+    """The item's text without the bare addresses its ticket column shows."""
+    kept = text
+    for link in links:
+        kept = kept.replace(link, " ")
+    kept = re.sub(r"\(\s*\)", " ", kept)
+    return " ".join(kept.split()).strip(" ,;:—–-") or text.strip()
 
 
 def action_row(action: ActionItem, today: dt.date, lang: str) -> dict[str, Any]:
@@ -78,7 +89,7 @@ def action_row(action: ActionItem, today: dt.date, lang: str) -> dict[str, Any]:
     status = "done" if action.done else "overdue" if late > 0 else "open"
     said = words(lang)
     return {
-        "text": without_metadata(action.text),
+        "text": _without_addresses(without_metadata(action.text), action.links),
         "owner": action.owner,
         "due": action.due.isoformat() if action.due else None,
         "due_text": format_day(action.due, lang) if action.due else None,
