@@ -406,3 +406,19 @@ def test_a_mistake_in_a_site_template_is_named_with_its_line(
     assert f"templates/base.html:6: {said}" in result.stderr
     assert "internal error" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_title_taken_from_the_h1_is_shown_once(tmp_path: Path) -> None:
+    """No front matter: the `# heading` is the page's title, not a second one in the body."""
+    content = tmp_path / "postmortems"
+    content.mkdir()
+    (content / "2024-05-02-webhooks.md").write_text(
+        "# Webhook retries stopped\n\nThe webhooks stopped.\n\n## Timeline\n\n* 10:00 stop\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--src", str(content), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "2024" / "05" / "02" / "webhooks" / "index.html").read_text(encoding="utf-8")
+    assert page.count("Webhook retries stopped</h1>") == 1
+    assert "The webhooks stopped." in page

@@ -61,10 +61,14 @@ def mark_tokens(postmortem: Postmortem, tokens: Sequence[Token], seed: str) -> l
     if end > start and not any(t.type == "heading_open" for t in marked[:start]):
         inserts.setdefault(end, []).append(_slot(f"{LEAD}-{seed}", "0", 0))
     cuts = _action_blocks(postmortem, marked, seed)
+    title = _title_heading(postmortem, marked)
     out: list[Token] = []
     index = 0
     while index < len(marked):
         out.extend(inserts.get(index, ()))
+        if index == title:  # the page's own title: shown once, above the article
+            index += 3
+            continue
         if index in cuts:
             end, slot = cuts[index]
             out.append(slot)
@@ -74,6 +78,19 @@ def mark_tokens(postmortem: Postmortem, tokens: Sequence[Token], seed: str) -> l
         index += 1
     out.extend(inserts.get(len(marked), ()))
     return out
+
+
+def _title_heading(postmortem: Postmortem, tokens: Sequence[Token]) -> int | None:
+    """The index of the level-1 heading the title was taken from (no `title` in the front
+    matter), which the page already shows as its title; None otherwise."""
+    if postmortem.fields.title_source != "h1":
+        return None
+    for index, token in enumerate(tokens[:-2]):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            same = token.tag == "h1" and inline.content.strip() == postmortem.fields.title
+            return index if same else None
+    return None
 
 
 def _entry_opener(tokens: Sequence[Token], inline: int) -> int | None:
