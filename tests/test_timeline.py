@@ -154,6 +154,11 @@ def line_of(text: str, needle: str) -> int:
         ("16:00 +02:00 reprise", ParsedTime(16, 0, 0, None, offset(2), False, "reprise")),
         ("16:00+0530 reprise", ParsedTime(16, 0, 0, None, offset(5.5), False, "reprise")),
         ("16:00 -03:00 reprise", ParsedTime(16, 0, 0, None, offset(-3), False, "reprise")),
+        # A day marker right after the time goes with it, not into the text.
+        (
+            "9:10 (next day) — Revert pushed",
+            ParsedTime(9, 10, 0, None, None, False, "Revert pushed"),
+        ),
         # `-ish` is approximate, and not part of the text.
         ("2pm-ish someone notices", ParsedTime(14, 0, 0, None, None, True, "someone notices")),
         ("14:00ish — alert", ParsedTime(14, 0, 0, None, None, True, "alert")),

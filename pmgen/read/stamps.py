@@ -165,6 +165,14 @@ def read_stamp(text: str, reference: dt.date | None = None, lang: str = "fr") ->
     for clock in clocks:  # `16:08, 16:12, 16:16 : …`: the other times of a list go too
         if clock.start >= end and _LIST_GAP.fullmatch(line[end : clock.start]):
             end = clock.end
+    for marker in days:  # `9:10 (next day) — …`: the day marker goes with the stamp
+        if (
+            marker.kind == "next"
+            and marker.start >= end
+            and not line[end : marker.start].strip(" ([,")
+        ):
+            end = marker.end + (line[marker.end : marker.end + 1] == ")")
+            break
     rest = _REST_LEAD.sub("", line[end:]).strip() if led else line.strip(_DECORATION)
     others = tuple(c for c in clocks if c.start > chosen.start)
     return Stamp(chosen, day, led, rest, others, next_day, _malformed(line, days, clocks))
