@@ -109,3 +109,12 @@ def test_the_users_example_gives_exactly_its_three_findings() -> None:
     result = CliRunner().invoke(main, ["lint", str(EXAMPLE), "--no-cache"])
     codes = sorted(line.split()[1] for line in result.stdout.splitlines() if ": PM" in line)
     assert codes == ["PM202", "PM301", "PM303"]
+
+
+def test_statistics_without_any_known_impact_say_there_is_no_data(tmp_path: Path) -> None:
+    """Before: an axis of zeros from −1 to 1 min."""
+    untimed = "---\ntitle: Panne\ndate: 2021-09-22\n---\n\nLe site a été indisponible.\n"
+    out = build(tmp_path, {"2021-09-22-panne.md": untimed})
+    stats = (out / "stats/index.html").read_text(encoding="utf-8")
+    assert "Durée d&#x27;impact par mois</title>" in stats
+    assert "Impact en min : pas de données." in stats

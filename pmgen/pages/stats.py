@@ -72,11 +72,13 @@ def _impact_per_month(entries: list[Entry], months: list[str], lang: str) -> Cha
             minutes[f"{entry.date:%Y-%m}"] += span.total_seconds() / 60
     size, unit = unit_for(list(minutes.values()), lang)
     french = lang == "fr"
+    # No postmortem with a known impact: the chart says "no data" (not an axis of zeros).
+    shown = months if minutes else []
     return Chart(
         "bar",
         "Durée d'impact par mois" if french else "Impact time per month",
-        month_names(months, lang),
-        (Series(words(lang)["impact"], tuple(round(minutes[m] / size, 1) for m in months)),),
+        month_names(shown, lang),
+        (Series(words(lang)["impact"], tuple(round(minutes[m] / size, 1) for m in shown)),),
         unit=unit,
         x_label="mois" if french else "month",
     )
