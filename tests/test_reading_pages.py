@@ -117,4 +117,4 @@ def test_statistics_without_any_known_impact_say_there_is_no_data(tmp_path: Path
     out = build(tmp_path, {"2021-09-22-panne.md": untimed})
     stats = (out / "stats/index.html").read_text(encoding="utf-8")
     assert "Durée d&#x27;impact par mois</title>" in stats
-    assert "Impact en min : pas de données." in stats
+    assert "Impact en min\u00a0: pas de données." in stats
