@@ -32,9 +32,15 @@ def corpus(folder: Path, count: int) -> None:
 
 
 def interrupted_at(
-    cwd: Path, point: str, *args: str, seconds: float = 30
+    cwd: Path,
+    point: str,
+    *args: str,
+    seconds: float = 30,
+    alone: bool = False,
+    **extra: str,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `pmgen ARGS` until it reaches `point`, then Ctrl-C its whole process group."""
+    """Run `pmgen ARGS` until it reaches `point`, then Ctrl-C its whole process group (as a
+    terminal does), or, `alone`, SIGTERM to its own process (as `timeout` or CI does)."""
     marker = cwd.parent / f"reached-{point}"
     marker.unlink(missing_ok=True)
     env = environment(
@@ -42,6 +48,7 @@ def interrupted_at(
         PMGEN_PAUSE_AT=point,
         PMGEN_PAUSE_FILE=str(marker),
         PMGEN_PAUSE_SECONDS=str(seconds),
+        **extra,
     )
     process = subprocess.Popen(
         [*COMMAND, *args],
@@ -58,7 +65,10 @@ def interrupted_at(
         while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         assert marker.exists(), f"never reached {point}: {process.communicate()}"
-        os.killpg(process.pid, signal.SIGINT)
+        if alone:
+            process.terminate()
+        else:
+            os.killpg(process.pid, signal.SIGINT)
         stdout, stderr = process.communicate(timeout=WAIT_SECONDS)
     finally:
         if process.poll() is None:
@@ -188,36 +198,8 @@ def test_sigterm_to_the_command_alone_cleans_up_like_ctrl_c(
     corpus(project / "postmortems", 60)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    marker = tmp_path / f"reached-{point}"
-    env = environment(
-        project,
-        PMGEN_PAUSE_AT=point,
-        PMGEN_PAUSE_FILE=str(marker),
-        PMGEN_PAUSE_SECONDS="30",
-        TMPDIR=str(scratch),
-    )
-    process = subprocess.Popen(
-        [*COMMAND, "build", "--no-cache"],
-        cwd=project,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert marker.exists(), f"never reached {point}: {process.communicate()}"
-        process.terminate()  # SIGTERM, to this one process
-        stdout, stderr = process.communicate(timeout=WAIT_SECONDS)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert (process.returncode, stdout, stderr) == (130, "", "Interrupted.\n")
+    result = interrupted_at(project, point, "build", "--no-cache", alone=True, TMPDIR=str(scratch))
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "Interrupted.\n")
     assert not (project / "site").exists()
     assert leftovers(project) == []
     assert sorted(path.name for path in scratch.iterdir()) == []
