@@ -342,8 +342,12 @@ def build_config(raw: Mapping[str, Any], root: Path, source: Path | None) -> Con
 def site_url_problem(url: str) -> str | None:
     """Why `url` cannot be the address a site is served at, or None: an absolute http(s) URL
     (the feed and sitemap link with it). Shared by the configuration and `--base-url`."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # `https://[oops`: not an address at all
+        hostname = None
+    if hostname is None or parts.scheme not in ("http", "https"):
         return (
             f"must be an absolute http(s) URL such as https://example.org/postmortems, not {url!r}"
         )
@@ -369,7 +373,7 @@ def _timezone(name: str, where: str) -> str:
     try:
         ZoneInfo(name)
         return name
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # `Europe` is a folder of zones
         close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
         hint = f" Did you mean `{close[0]}`?" if close else ""
         raise ConfigError(

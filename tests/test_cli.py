@@ -573,3 +573,12 @@ def test_files_named_one_by_one_obey_the_folder_run_s_rules(runner: CliRunner, c
     assert named.stdout.endswith("0 files checked.\n")
     outside = lint(runner, "ailleurs.md")  # outside the content folder: linted as asked
     assert outside.exit_code == 1
+
+
+def test_a_disable_comment_with_a_colon_after_its_name_still_works(
+    runner: CliRunner, cwd: Path
+) -> None:
+    """`<!-- pmgen-disable: PM202 -->` disabled PM202 before the directive was made strict."""
+    write(cwd / "pm" / "a.md", EMPTY_TIMELINE + "\n<!-- pmgen-disable: PM202 -->\n")
+    result = lint(runner, "--format", "json", "pm")
+    assert codes(result) == []

@@ -515,6 +515,7 @@ def test_aliases_add_words_to_the_default_levels(tmp_path: Path) -> None:
         "https://a.org/x?y=1",
         "https://a.org/#top",
         "https://a.org/pm x",
+        "https://[oops",  # not even parsable: was an internal error
     ],
 )
 def test_site_url_must_be_an_absolute_http_address(tmp_path: Path, url: str) -> None:
@@ -525,7 +526,12 @@ def test_site_url_must_be_an_absolute_http_address(tmp_path: Path, url: str) -> 
 
 @pytest.mark.parametrize(
     ("zone", "hint"),
-    [("Mars/Olympus", ""), ("Europe/Pari", "Did you mean `Europe/Paris`?"), ("../../etc", "")],
+    [
+        ("Mars/Olympus", ""),
+        ("Europe/Pari", "Did you mean `Europe/Paris`?"),
+        ("../../etc", ""),
+        ("Europe", ""),  # a folder of zones in tzdata, not a zone
+    ],
 )
 def test_timezone_must_be_a_known_zone(tmp_path: Path, zone: str, hint: str) -> None:
     """As front matter's `timezone` is (PM103 there); the configuration's is an error."""

@@ -492,6 +492,7 @@ def test_a_reader_that_leaves_early_is_not_an_internal_error(tmp_path: Path) -> 
         ["build", "--base-url", "ftp://x"],
         ["build", "--base-url", "/postmortems"],
         ["publish", "--base-url", "example.org"],
+        ["build", "--base-url", "https://[oops"],  # was a traceback
     ],
 )
 def test_a_site_address_that_is_not_an_absolute_url_is_a_usage_error(

@@ -9,6 +9,7 @@ command in a subprocess.
 
 from __future__ import annotations
 
+import http.client
 import os
 import queue
 import re
@@ -777,3 +778,13 @@ def test_serve_listens_on_ipv6_loopback(project: Path) -> None:
         pytest.skip(f"IPv6 loopback unavailable here: {error}")
     server.server_close()
     site.close()
+
+
+def test_a_folder_redirect_stays_on_this_site(server: Live) -> None:
+    """`/%2F2021` unquoted is `//2021`: a Location of `//2021/` would leave for host `2021`."""
+    for path in ("/2021", "/%2F2021", "/%2F%2F2021"):
+        connection = http.client.HTTPConnection(server.url.split("//")[1].rstrip("/"), timeout=10)
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Location")) == (301, "/2021/"), path
+        connection.close()

@@ -736,3 +736,26 @@ def test_a_date_that_opens_the_timeline_is_no_disagreement(tmp_path: Path) -> No
     elsewhere = document("### 2023-07-16\n\n* 13:50 — début\n* 15:05 — fin\n", date="2023-05-16")
     [(_, _, message)] = findings(write(tmp_path, elsewhere, "2023-05-16-autre.md"), "PM320")
     assert "2023-07-16" in message
+
+
+def test_day_numbers_past_the_calendar_s_end_are_no_crash(tmp_path: Path) -> None:
+    text = document("### Day 1 — 9999-12-31\n\n* 14:00 — a\n\n### Day 2\n\n* 15:00 — b\n")
+    load(write(tmp_path, text))  # no OverflowError: the second day simply does not exist
+
+
+def test_entries_after_a_zone_change_past_midnight_stay_on_the_new_day(tmp_path: Path) -> None:
+    """23:50 Paris, then 00:10 UTC (the next day), then more UTC and Paris entries: all on
+    the next day (the later ones went back to the first day)."""
+    text = document(
+        "* 23:50 — déploiement\n* 00:10 UTC — erreurs\n* 00:30 UTC — retour arrière\n"
+        "* 01:45 — tout va bien\n",
+        front="timezone: Europe/Paris\n",
+        date="2023-03-01",
+    )
+    events = load(write(tmp_path, text, "2023-03-01-panne.md")).incident.events
+    assert [utc(e.time) for e in events] == [
+        "03-01 22:50",
+        "03-02 00:10",
+        "03-02 00:30",
+        "03-02 00:45",
+    ]

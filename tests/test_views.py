@@ -235,3 +235,11 @@ def test_filters_write_only_generated_names_into_css() -> None:
     assert classes(group, ["web"]) == ["f-svc-0"]  # sorted by name
     css = rules([group])
     assert evil not in css and css.count("{display:none}") == 2
+
+
+def test_addresses_sharing_a_beginning_are_each_removed_whole() -> None:
+    first, second = "https://github.com/o/r/issues/1", "https://github.com/o/r/issues/12"
+    item = ActionItem(
+        f"Fix retries {first} and {second} @ann", False, "ann", None, (first, second), 3
+    )
+    assert action_row(item, TODAY, "en")["text"] == "Fix retries and"

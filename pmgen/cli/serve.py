@@ -73,7 +73,8 @@ def serve(
     try:
         live.rebuild(session, None, _report(site, first=True))
         server = live.start_server(session, host, port)
-        url = f"http://{host}:{server.server_address[1]}/"
+        shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+        url = f"http://{shown}:{server.server_address[1]}/"
         click.echo(f"Serving {url} (Ctrl-C to stop)", err=True)
         stop = threading.Event()
         watcher = threading.Thread(

@@ -228,7 +228,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(page, "text/html; charset=utf-8", 500)
         target = site.folder / relative
         if path and not path.endswith("/") and _served(site.folder, target / "index.html"):
-            return self._moved(path + "/")  # a folder named without its final `/`
+            # A folder named without its final `/`; the location from the normalised path
+            # (`/%2Ftags` unquoted is `//tags`: a protocol-relative address elsewhere).
+            return self._moved("/" + relative + "/")
         if not _served(site.folder, target):
             return self._not_found()
         if not relative.endswith(".html"):
@@ -382,15 +384,23 @@ def watch(
     ready: threading.Event | None = None,
 ) -> None:
     """Rebuild on every batch of changes the operating system reports, until `stop`; `ready`
-    is set once the system watches (changes made before that may be missed)."""
+    is set once the system watches (changes made before that may be missed).
+
+    The folders (content, site templates) are watched by the system; the configuration file
+    is looked at on every batch (at least every 0.2 s) instead: an editor that saves by
+    writing a new file and renaming it over the old one leaves a system watch on a file that
+    no longer exists, and the watcher then went quiet."""
     import watchfiles  # the one module that watches files
 
+    seen: dict[Path, tuple[int, int, int] | None] | None = None
     while not stop.is_set():
-        roots = session.site.watched()
-        files = _identities(roots)
+        watched = session.site.watched()
+        folders = [path for path in watched if path.is_dir()]
+        files = [path for path in watched if not path.is_dir()]
+        seen = _stamps(files) if seen is None else seen
         try:
             for changes in watchfiles.watch(
-                *roots,
+                *folders,
                 stop_event=stop,
                 debounce=1600,
                 step=SETTLE_MS,
@@ -400,29 +410,33 @@ def watch(
             ):
                 if ready is not None:
                     ready.set()
-                if changes and not stop.is_set():
-                    rebuild(session, {Path(path) for _, path in changes}, report, stop)
-                if session.site.watched() != roots or _identities(roots) != files:
-                    # A folder came (the first `templates/`), the configuration moved the
-                    # content folder, or a save replaced the configuration file by a rename
-                    # (the system watched the old one): read all, then watch what is there.
-                    if not changes and not stop.is_set():
+                changed = {Path(path) for _, path in changes}
+                now = _stamps(files)
+                changed |= {path for path in files if now.get(path) != seen.get(path)}
+                seen = now
+                if changed and not stop.is_set():
+                    rebuild(session, changed, report, stop)
+                if session.site.watched() != watched:
+                    # A folder came (the first `templates/`) or the configuration moved the
+                    # content folder: read all, then watch what is there now.
+                    seen = None
+                    if not changed and not stop.is_set():
                         rebuild(session, None, report, stop)
                     break
         except FileNotFoundError:
             stop.wait(0.5)  # a watched folder went away: look again shortly
 
 
-def _identities(paths: Iterable[Path]) -> dict[Path, tuple[int, int] | None]:
-    """Which file each watched file path is (a save by rename makes it another one)."""
-    found: dict[Path, tuple[int, int] | None] = {}
+def _stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int, int] | None]:
+    """Each file's identity, size and time: any save changes one (a rename, the inode)."""
+    found: dict[Path, tuple[int, int, int] | None] = {}
     for path in paths:
         try:
             info = path.stat()
         except OSError:
             found[path] = None
             continue
-        found[path] = (info.st_dev, info.st_ino) if path.is_file() else None
+        found[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
     return found
 
 

@@ -46,7 +46,7 @@ CHECKS: list[Check] = [
 # The codes hold no `<`: a marker left open then stops at the next one instead of rescanning
 # the rest of the text (`[^>]*?` alone was quadratic on `<!-- pmgen-disable` repeated).
 # `pmgen-disable`, then space or the comment's end (`pmgen-disable-next-line` is no directive).
-_DISABLE = re.compile(r"<!--\s*pmgen-disable(?=\s|--)(?P<codes>[^<>]*?)-->")
+_DISABLE = re.compile(r"<!--\s*pmgen-disable(?=[\s:]|--):?(?P<codes>[^<>]*?)-->")
 # The codes come first (`PM303`, `pm3`, `PM303,`), then, after anything else, the reason.
 _CODE = re.compile(r"PM\d{0,3}", re.I)
 
@@ -81,7 +81,7 @@ def read_disables(parsed: Parsed) -> tuple[list[str], list[Diagnostic]]:
         line = document.body_line + (token.map[0] if token.map else 0)
         for content in contents:
             for match in _DISABLE.finditer(content):
-                words = match.group("codes").replace(",", " ").split()
+                words = match.group("codes").split()
                 if not words:
                     prefixes.append("PM")  # bare: every rule
                     continue
@@ -93,26 +93,35 @@ def read_disables(parsed: Parsed) -> tuple[list[str], list[Diagnostic]]:
 
 def _codes(words: list[str]) -> tuple[list[str], list[str]]:
     """The leading codes of a directive (known ones, and unknown ones to report), up to its
-    reason; a first word that is no code at all is reported too."""
+    reason. The first word is in a code's place, and so is each word after a comma: a word
+    there that is no code is reported; elsewhere it starts the reason."""
     codes: list[str] = []
     wrong: list[str] = []
-    for position, word in enumerate(words):
-        bare = word.rstrip(":;.)")
-        named = find_rule(bare) if not _CODE.fullmatch(bare) else None
-        if named is not None and named.name == bare.lower():  # `code-block-prose`
-            codes.append(named.code)
-            continue
-        if not _CODE.fullmatch(bare):
-            if position == 0:
+    expecting = True
+    for word in words:
+        bare = word.rstrip(":;.),")
+        named = _named(bare)
+        if named is not None:
+            codes.append(named)
+        elif _CODE.fullmatch(bare):
+            if unknown_prefix(bare) is None:
+                codes.append(bare.upper())
+            else:
+                wrong.append(bare)
+        else:
+            if expecting:
                 wrong.append(bare or word)
             break  # the reason starts here
-        if unknown_prefix(bare) is None:
-            codes.append(bare.upper())
-        else:
-            wrong.append(bare)
-        if bare != word:
-            break  # `PM303:` — a reason follows
+        if word.endswith((":", ";", ".", ")")):
+            break  # `PM303: logs pasted as they came`
+        expecting = word.endswith(",")
     return codes, wrong
+
+
+def _named(word: str) -> str | None:
+    """The code of a rule written by its name (`code-block-prose`), else None."""
+    rule = find_rule(word) if not _CODE.fullmatch(word) else None
+    return rule.code if rule is not None and rule.name == word.lower() else None
 
 
 def _invalid(path: str, line: int, word: str) -> Diagnostic:

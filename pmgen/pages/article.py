@@ -76,9 +76,11 @@ def ticket(url: str) -> dict[str, str]:
 
 def _without_addresses(text: str, links: Sequence[str]) -> str:
     """The item's text without the bare addresses its ticket column shows."""
-    kept = text
-    for link in links:
-        kept = kept.replace(link, " ")
+    if not links:
+        return text
+    # Longest first, and whole: `…/issues/1` must not eat the start of `…/issues/12`.
+    pattern = "|".join(re.escape(link) for link in sorted(links, key=len, reverse=True))
+    kept = re.sub(f"(?:{pattern})(?=[\\s)\\].,;:!?]|$)", " ", text)
     kept = re.sub(r"\(\s*\)", " ", kept)
     return " ".join(kept.split()).strip(" ,;:—–-") or text.strip()
 

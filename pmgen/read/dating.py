@@ -86,9 +86,14 @@ def file_name_reference(name: str) -> dt.date | None:
         return None
 
 
-def _first_date(text: str, reference: dt.date | None, lang: str, need_year: bool) -> dt.date | None:
+def _first_date(
+    text: str, reference: dt.date | None, lang: str, need_year: bool, deadlines: bool = True
+) -> dt.date | None:
+    """The first full date of the text; without `deadlines`, none announced as one."""
     for match in find_days(text, reference, lang):
         if match.kind == "date" and match.day is not None and (match.year_written or not need_year):
+            if not deadlines and _DEADLINE.search(text[max(0, match.start - 30) : match.start]):
+                continue
             return match.day
     return None
 
@@ -186,15 +191,17 @@ def _text_date(blocks: Sequence[Block], lang: str, reference: dt.date | None) ->
         seen += 1
         if seen > 4:
             break
-        if _DEADLINE.search(block.text[:600]):
-            continue  # an action's due date is no date of the incident
-        found = _first_date(block.text[:600], reference, lang, reference is None)
+        found = _first_date(block.text[:600], reference, lang, reference is None, deadlines=False)
         if found is not None:
             return found
     return None
 
 
-_DEADLINE = re.compile(r"\b(?:due|échéance|echeance|deadline|avant le|d'ici le)\b", re.I)
+# A date announced as a deadline (`due 2023-03-10`, `échéance : 10/03/2023`): an action's, not
+# the incident's. `due to` and `avant le déploiement` announce no date.
+_DEADLINE = re.compile(
+    r"\b(?:due|échéance|echeance|deadline|avant le|d'ici le|by)\s*(?::\s*)?(?:le\s+)?$", re.I
+)
 
 
 def choose_date(

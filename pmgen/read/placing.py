@@ -97,6 +97,8 @@ def add_entry(
     if entry.day is not None and previous is not None:
         if own is None and entry.zone != previous.zone and not state.whole_day:
             nearest_after(entry, previous)
+            if entry.day is not None and state.day is not None and entry.day > state.day:
+                state.day = entry.day  # past midnight now: the entries after it are too
         else:
             after(entry, previous, state, own is not None)
     state.entries.append(entry)

@@ -255,12 +255,15 @@ def _heading(
     day = resolve(found, state.day, context.reference) if found is not None else None
     if ordinal is not None:
         number = int(ordinal["number"])
-        if day is not None:
-            state.first_day = day - dt.timedelta(days=number - 1)
-        elif state.day is not None and 1 <= number <= 31:
-            # `### Day 2`: counted from `Day 1`, or from the day in force at the first one.
-            state.first_day = state.first_day or state.day
-            day = state.first_day + dt.timedelta(days=number - 1)
+        try:
+            if day is not None:
+                state.first_day = day - dt.timedelta(days=number - 1)
+            elif state.day is not None and 1 <= number <= 31:
+                # `### Day 2`: counted from `Day 1`, or from the day in force at the first one.
+                state.first_day = state.first_day or state.day
+                day = state.first_day + dt.timedelta(days=number - 1)
+        except OverflowError:  # `Day 2` after 9999-12-31: no such day
+            day = None
     if day is not None:
         if not state.whole_day:
             state.day, state.stated = day, True

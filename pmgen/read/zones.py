@@ -94,7 +94,7 @@ def zone_named(name: str) -> dt.tzinfo | None:
         return _fixed(name[3], name[4:6], name[7:9])
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # `Europe` is a folder of zones
         return None
 
 
