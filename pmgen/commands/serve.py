@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmgen.cache import stamp_of
 from pmgen.commands.live import LiveSite, Step
 from pmgen.diagnostics import Diagnostic
 from pmgen.errors import PmgenError
@@ -436,7 +437,7 @@ def _stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int, int] | None]:
         except OSError:
             found[path] = None
             continue
-        found[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
+        found[path] = (info.st_ino, *stamp_of(info))
     return found
 
 

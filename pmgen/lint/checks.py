@@ -14,7 +14,13 @@ from pmgen.diagnostics import Diagnostic
 from pmgen.lint.fix import insertion_line
 from pmgen.prompts import PROMPT_PATTERN
 from pmgen.read.linked import Targets, link_problem
-from pmgen.read.markdown import MAX_RAW_HTML_DEPTH, html_nesting, iter_links, split_lines
+from pmgen.read.markdown import (
+    MAX_RAW_HTML_DEPTH,
+    Token,
+    html_nesting,
+    iter_links,
+    split_lines,
+)
 from pmgen.read.postmortem import Parsed
 from pmgen.read.sections import misspelt_sections
 from pmgen.rules import finding
@@ -401,17 +407,19 @@ def check_action_owners(parsed: Parsed, context: Context) -> Iterator[Diagnostic
             )
 
 
+def raw_html(token: Token) -> list[str]:
+    """The raw HTML a token holds: a whole HTML block, or its inline tags and comments."""
+    if token.type == "html_block":
+        return [token.content]
+    return [child.content for child in token.children or () if child.type == "html_inline"]
+
+
 def check_raw_html_depth(parsed: Parsed, context: Context) -> Iterator[Diagnostic]:
     """PM003: raw HTML nested deeper than the sanitiser can take in linear time."""
     postmortem = parsed.postmortem
     depth = 0
     for token in parsed.tokens:
-        parts = (
-            [token.content]
-            if token.type == "html_block"
-            else [c.content for c in token.children or () if c.type == "html_inline"]
-        )
-        for part in parts:
+        for part in raw_html(token):
             deepest, depth = html_nesting(part, depth)
             if deepest > MAX_RAW_HTML_DEPTH:
                 line = postmortem.document.body_line + (token.map[0] if token.map else 0)

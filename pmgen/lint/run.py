@@ -21,6 +21,7 @@ from pmgen.lint.checks import (
     check_raw_html_depth,
     check_section_order,
     check_timeline,
+    raw_html,
 )
 from pmgen.read.postmortem import Parsed
 from pmgen.rules import find_rule, finding, unknown_prefix
@@ -73,13 +74,8 @@ def read_disables(parsed: Parsed) -> tuple[list[str], list[Diagnostic]]:
     invalid: list[Diagnostic] = []
     document = parsed.postmortem.document
     for token in parsed.tokens:
-        contents = (
-            [token.content]
-            if token.type == "html_block"
-            else [child.content for child in token.children or () if child.type == "html_inline"]
-        )
         line = document.body_line + (token.map[0] if token.map else 0)
-        for content in contents:
+        for content in raw_html(token):
             for match in _DISABLE.finditer(content):
                 words = match.group("codes").split()
                 if not words:
